@@ -1,0 +1,1 @@
+//! Stage `analyze` (being written).

@@ -1,0 +1,18 @@
+//! faqbot: a rule-based, explainable FAQ bot for customer service.
+//!
+//! (Crate documentation is written in full once the pipeline stands.)
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+
+pub mod analyze;
+pub mod diag;
+pub mod lang;
+pub mod load;
+pub mod model;
+pub mod normalize;
+pub mod validate;
+mod stem_lv;
+
+pub use model::{Content, IntentDef, Language, Located, Pos, Settings};

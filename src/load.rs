@@ -1,0 +1,1 @@
+//! Stage `load` (being written).

@@ -1,0 +1,1 @@
+//! Stage `normalize` (being written).

@@ -1,0 +1,1 @@
+//! Stage `stem_lv` (being written).

@@ -1,0 +1,1 @@
+//! Stage `validate` (being written).
