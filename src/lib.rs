@@ -7,6 +7,13 @@
 #![warn(missing_debug_implementations)]
 
 pub mod analyze;
+mod bot;
+pub mod decide;
+mod hours;
+mod index;
+mod rules;
+mod score;
+pub mod session;
 pub mod diag;
 pub mod lang;
 pub mod load;
@@ -15,4 +22,8 @@ pub mod normalize;
 pub mod validate;
 mod stem_lv;
 
+pub use bot::{Bot, BotBuilder, Input, DEFAULT_MAX_MESSAGE_BYTES};
+pub use decide::{Decision, DecisionKind};
+pub use diag::{Diagnostic, LoadError};
+pub use session::Session;
 pub use model::{Content, IntentDef, Language, Located, Pos, Settings};

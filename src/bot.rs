@@ -1,0 +1,1114 @@
+//! The compiled bot: configure, then freeze.
+//!
+//! [`Bot`] is immutable, `Send + Sync` and cheap to clone (an `Arc` inside). Everything
+//! that can fail fails in [`Bot::from_dir`] / [`Bot::from_content`]; answering a message
+//! ([`Bot::respond`]) cannot fail and never panics.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use regex::Regex;
+
+use crate::analyze::{Analyzed, Analyzer};
+use crate::decide::{
+    self, Answer, Choice, Clarify, Decision, DecisionKind, Escalate, EscalationReason,
+    Explanation, Fallback, Handoff, HumanMode, LanguageSource, ScoredIntent, TypoCorrection,
+};
+use crate::diag::{Diagnostic, DiagnosticKind, LoadError, Severity};
+use crate::hours::Hours;
+use crate::index::{self, Correction, Index, IndexInput, IntentHit};
+use crate::lang::LanguageDetector;
+use crate::model::{Content, IntentDef, Language, Settings, Thresholds};
+use crate::rules::{self, MsgWord, PhraseMatcher};
+use crate::score::Evidence;
+use crate::session::{PendingClarification, Session, Speaker, TranscriptEntry};
+
+/// Messages longer than this many bytes are cut (at a character boundary) before
+/// analysis: a customer question is never this long, and it bounds the work per message.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4096;
+
+/// How many candidates an explanation lists.
+const EXPLAIN_CANDIDATES: usize = 5;
+
+/// A keyword phrase, analysed.
+#[derive(Clone, Debug)]
+struct Keyword {
+    intent: u32,
+    text: String,
+    stems: Vec<Box<str>>,
+    folded: Vec<Box<str>>,
+}
+
+#[derive(Clone, Debug)]
+struct CompiledIntent {
+    def: IntentDef,
+    patterns: Vec<Regex>,
+    context: Vec<String>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    settings: Settings,
+    analyzer: Analyzer,
+    detector: LanguageDetector,
+    index: Index,
+    intents: Vec<CompiledIntent>,
+    by_id: HashMap<String, usize>,
+    keywords: HashMap<Box<str>, Vec<usize>>,
+    keyword_list: Vec<Keyword>,
+    human: PhraseMatcher,
+    frustration: PhraseMatcher,
+    frustration_patterns: Vec<Regex>,
+    hours: Option<Hours>,
+    max_message_bytes: usize,
+    example_count: usize,
+}
+
+/// A compiled, immutable bot. Clone it freely: clones share one compiled model.
+#[derive(Clone, Debug)]
+pub struct Bot {
+    inner: Arc<Inner>,
+    thresholds: Thresholds,
+}
+
+/// Options for one message beyond its text.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Input<'a> {
+    /// The message.
+    pub text: &'a str,
+    /// Force the language (otherwise detected).
+    pub language: Option<Language>,
+    /// The current time, for business hours (no hidden clock: without it, humans are
+    /// assumed available).
+    pub now: Option<Timestamp>,
+}
+
+impl<'a> Input<'a> {
+    /// A message with nothing else set.
+    pub fn new(text: &'a str) -> Self {
+        Input {
+            text,
+            language: None,
+            now: None,
+        }
+    }
+
+    /// Forces the language.
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = Some(language);
+        self
+    }
+
+    /// Sets the current time.
+    pub fn now(mut self, now: Timestamp) -> Self {
+        self.now = Some(now);
+        self
+    }
+}
+
+/// Builds a [`Bot`] from content, with options.
+#[derive(Clone, Debug)]
+pub struct BotBuilder {
+    content: Content,
+    thresholds: Option<Thresholds>,
+    max_message_bytes: usize,
+}
+
+impl BotBuilder {
+    /// Starts from content.
+    pub fn new(content: Content) -> Self {
+        BotBuilder {
+            content,
+            thresholds: None,
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
+        }
+    }
+
+    /// Overrides the thresholds of the content's settings.
+    pub fn thresholds(mut self, thresholds: Thresholds) -> Self {
+        self.thresholds = Some(thresholds);
+        self
+    }
+
+    /// Sets the longest message analysed (bytes; longer ones are cut).
+    pub fn max_message_bytes(mut self, bytes: usize) -> Self {
+        self.max_message_bytes = bytes.max(16);
+        self
+    }
+
+    /// Validates and compiles. Fails with every error found.
+    pub fn build(self) -> Result<Bot, LoadError> {
+        let errors: Vec<Diagnostic> = crate::validate::validate(&self.content)
+            .into_iter()
+            .filter(|d| d.severity() == Severity::Error)
+            .collect();
+        if !errors.is_empty() {
+            return Err(LoadError::new(errors));
+        }
+        compile(self.content, self.thresholds, self.max_message_bytes)
+    }
+}
+
+/// Per-message working data.
+struct Turn<'a> {
+    text: &'a str,
+    lang: Language,
+    lang_source: LanguageSource,
+    analyzed: Analyzed,
+    corrections: std::cell::RefCell<Vec<Correction>>,
+}
+
+impl Bot {
+    /// Loads, validates and compiles the content directory (`bot.yaml` plus intent files).
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Bot, LoadError> {
+        let (content, _warnings) = crate::load::load_dir(dir).into_result()?;
+        Bot::from_content(content)
+    }
+
+    /// Validates and compiles content built in code.
+    pub fn from_content(content: Content) -> Result<Bot, LoadError> {
+        BotBuilder::new(content).build()
+    }
+
+    /// A builder for more options.
+    pub fn builder(content: Content) -> BotBuilder {
+        BotBuilder::new(content)
+    }
+
+    /// The same bot with other thresholds (cheap: the compiled model is shared).
+    pub fn with_thresholds(&self, thresholds: Thresholds) -> Bot {
+        Bot {
+            inner: Arc::clone(&self.inner),
+            thresholds,
+        }
+    }
+
+    /// The thresholds in use.
+    pub fn thresholds(&self) -> Thresholds {
+        self.thresholds
+    }
+
+    /// The settings the bot was compiled from.
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    /// Number of intents.
+    pub fn intent_count(&self) -> usize {
+        self.inner.intents.len()
+    }
+
+    /// Number of example phrasings indexed.
+    pub fn example_count(&self) -> usize {
+        self.inner.example_count
+    }
+
+    /// Ids of all intents, in content order.
+    pub fn intent_ids(&self) -> impl Iterator<Item = &str> {
+        self.inner.intents.iter().map(|i| i.def.id.value.as_str())
+    }
+
+    /// Bytes held on the heap by the search index (postings, feature dictionary,
+    /// vocabulary), computed from the buffers' capacities.
+    pub fn index_bytes(&self) -> usize {
+        self.inner.index.heap_bytes()
+    }
+
+    /// Number of distinct features (stems, bigrams, character n-grams) in the index.
+    pub fn feature_count(&self) -> usize {
+        self.inner.index.feature_count()
+    }
+
+    /// Answers one message in a session. Never fails, never panics.
+    pub fn respond(&self, session: &mut Session, message: &str) -> Decision {
+        self.respond_with(session, Input::new(message))
+    }
+
+    /// Ranks intents for a message without a session or any policy: the scored
+    /// candidates, best first (context-only intents excluded). For evaluation tools.
+    pub fn rank(&self, message: &str, language: Option<Language>) -> Vec<ScoredIntent> {
+        let session = Session::new();
+        let turn = self.prepare(&session, Input { text: message, language, now: None });
+        let (ranked, _) = self.rank_turn(&session, &turn);
+        ranked
+    }
+
+    /// Answers one message with options (forced language, current time).
+    pub fn respond_with(&self, session: &mut Session, input: Input<'_>) -> Decision {
+        let inner = &*self.inner;
+        let text = truncate(input.text, inner.max_message_bytes);
+        session.turns = session.turns.saturating_add(1);
+        let at = input
+            .now
+            .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+        session.record(TranscriptEntry {
+            turn: session.turns,
+            from: Speaker::Customer,
+            text: text.to_string(),
+            kind: None,
+            intent: None,
+            confidence: None,
+            at: at.clone(),
+        });
+        if session.with_human {
+            let language = session.language.unwrap_or(inner.settings.default_language);
+            return Decision::Human(HumanMode { language });
+        }
+        let turn = self.prepare(session, Input { text, ..input });
+        session.language = Some(turn.lang);
+        let decision = self.decide(session, &turn, input.now);
+        session.record(TranscriptEntry {
+            turn: session.turns,
+            from: Speaker::Bot,
+            text: decision.text().to_string(),
+            kind: Some(decision.kind()),
+            intent: decision.intent().map(str::to_string),
+            confidence: Some(decision.confidence()),
+            at,
+        });
+        decision
+    }
+
+    fn prepare<'a>(&self, session: &Session, input: Input<'a>) -> Turn<'a> {
+        let inner = &*self.inner;
+        let text = truncate(input.text, inner.max_message_bytes);
+        let (lang, lang_source) = match input.language {
+            Some(l) => (l, LanguageSource::Caller),
+            None => {
+                let d = inner.detector.detect(text);
+                match (d.language, session.language) {
+                    (Some(l), _) if d.confident => (l, LanguageSource::Detected),
+                    (_, Some(s)) => (s, LanguageSource::Session),
+                    (Some(l), None) => (l, LanguageSource::Detected),
+                    (None, None) => (inner.settings.default_language, LanguageSource::Default),
+                }
+            }
+        };
+        let mut analyzed = Analyzed::new();
+        inner.analyzer.analyze(text, lang, &mut analyzed);
+        Turn {
+            text,
+            lang,
+            lang_source,
+            analyzed,
+            corrections: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Scores intents; returns explained candidates (best first) and captured values.
+    fn rank_turn(
+        &self,
+        session: &Session,
+        turn: &Turn<'_>,
+    ) -> (Vec<ScoredIntent>, BTreeMap<String, String>) {
+        let inner = &*self.inner;
+        let mut corrections = Vec::new();
+        let mut tokens = Vec::new();
+        index::prepare_query(
+            &inner.index,
+            &turn.analyzed,
+            turn.lang,
+            &mut corrections,
+            &mut tokens,
+        );
+        let mut hits: Vec<IntentHit> = Vec::new();
+        inner.index.search(&tokens, &mut hits);
+        let mut evidence: HashMap<u32, Evidence> = hits
+            .into_iter()
+            .map(|h| {
+                (
+                    h.intent,
+                    Evidence {
+                        hit: h,
+                        ..Evidence::default()
+                    },
+                )
+            })
+            .collect();
+
+        // Keywords: contiguous content words, by stem or folded form.
+        for (k, &(folded, stem)) in tokens.iter().enumerate() {
+            let mut seen: Vec<usize> = Vec::new();
+            for key in [stem, folded] {
+                let Some(list) = inner.keywords.get(key) else {
+                    continue;
+                };
+                for &kw_id in list {
+                    if seen.contains(&kw_id) {
+                        continue;
+                    }
+                    seen.push(kw_id);
+                    let kw = &inner.keyword_list[kw_id];
+                    let matches = kw.stems.iter().zip(&kw.folded).enumerate().all(
+                        |(j, (s, f))| {
+                            tokens
+                                .get(k + j)
+                                .is_some_and(|&(tf, ts)| ts == &**s || tf == &**f)
+                        },
+                    );
+                    if matches {
+                        let e = evidence.entry(kw.intent).or_insert_with(|| Evidence {
+                            hit: IntentHit {
+                                intent: kw.intent,
+                                ..IntentHit::default()
+                            },
+                            ..Evidence::default()
+                        });
+                        if !e.keywords.contains(&kw.text) {
+                            e.keywords.push(kw.text.clone());
+                        }
+                    }
+                }
+            }
+        }
+
+        // Patterns: named captures become values.
+        let mut values = BTreeMap::new();
+        for (i, intent) in inner.intents.iter().enumerate() {
+            for re in &intent.patterns {
+                if let Some(caps) = re.captures(turn.text) {
+                    for name in re.capture_names().flatten() {
+                        if let Some(m) = caps.name(name) {
+                            values.insert(name.to_string(), m.as_str().to_string());
+                        }
+                    }
+                    let e = evidence.entry(i as u32).or_insert_with(|| Evidence {
+                        hit: IntentHit {
+                            intent: i as u32,
+                            ..IntentHit::default()
+                        },
+                        ..Evidence::default()
+                    });
+                    e.pattern = true;
+                }
+            }
+        }
+
+        let mut ranked: Vec<(f32, u32, Evidence)> = evidence
+            .into_iter()
+            .filter(|(i, _)| self.eligible(*i as usize, session))
+            .map(|(i, e)| (e.confidence(), i, e))
+            .collect();
+        // Ties broken by content order so that the same input always gives the same result.
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let scored = ranked
+            .into_iter()
+            .take(EXPLAIN_CANDIDATES.max(3))
+            .map(|(c, i, e)| self.explain_candidate(c, i, &e))
+            .collect();
+        // Corrections are reported through the explanation of the decision.
+        *turn.corrections.borrow_mut() = corrections;
+        (scored, values)
+    }
+
+    fn eligible(&self, intent: usize, session: &Session) -> bool {
+        let Some(i) = self.inner.intents.get(intent) else {
+            return false;
+        };
+        i.context.is_empty()
+            || session
+                .context
+                .as_deref()
+                .is_some_and(|c| i.context.iter().any(|x| x == c))
+    }
+
+    fn explain_candidate(&self, confidence: f32, intent: u32, e: &Evidence) -> ScoredIntent {
+        let def = &self.inner.intents[intent as usize].def;
+        let example = if e.hit.example_sim > 0.0 {
+            self.inner.index.example(e.hit.example).and_then(|r| {
+                def.examples
+                    .get(&r.lang)
+                    .and_then(|l| l.get(r.ordinal as usize))
+                    .map(|x| x.value.clone())
+            })
+        } else {
+            None
+        };
+        ScoredIntent {
+            intent: def.id.value.clone(),
+            confidence,
+            example,
+            example_similarity: e.hit.example_sim,
+            intent_similarity: e.hit.centroid_sim,
+            keywords: e.keywords.clone(),
+            pattern: e.pattern,
+        }
+    }
+
+    fn intent(&self, id: &str) -> Option<&CompiledIntent> {
+        self.inner
+            .by_id
+            .get(id)
+            .and_then(|&i| self.inner.intents.get(i))
+    }
+
+    fn label(&self, id: &str, lang: Language) -> String {
+        let default = self.inner.settings.default_language;
+        self.intent(id)
+            .and_then(|i| {
+                i.def
+                    .label
+                    .get(&lang)
+                    .or_else(|| i.def.label.get(&default))
+                    .or_else(|| i.def.label.values().next())
+                    .cloned()
+            })
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    fn message(&self, pick: fn(&crate::model::Messages) -> &BTreeMap<Language, String>, lang: Language) -> String {
+        let m = pick(&self.inner.settings.messages);
+        m.get(&lang)
+            .or_else(|| m.get(&self.inner.settings.default_language))
+            .or_else(|| m.values().next())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn explanation(&self, turn: &Turn<'_>, candidates: &[ScoredIntent], rule: String) -> Explanation {
+        let corrections = turn.corrections.borrow().clone();
+        let all_stop = turn.analyzed.iter().all(|t| t.stop);
+        Explanation {
+            language: Some(turn.lang),
+            language_source: Some(turn.lang_source),
+            tokens: turn
+                .analyzed
+                .iter()
+                .filter(|t| all_stop || !t.stop)
+                .map(|t| t.folded.to_string())
+                .collect(),
+            corrections: corrections
+                .into_iter()
+                .map(|c| TypoCorrection {
+                    start: c.start,
+                    end: c.end,
+                    from: c.from,
+                    to: c.to,
+                    distance: c.distance,
+                })
+                .collect(),
+            candidates: candidates.to_vec(),
+            rule,
+        }
+    }
+
+    fn decide(&self, session: &mut Session, turn: &Turn<'_>, now: Option<Timestamp>) -> Decision {
+        let inner = &*self.inner;
+        let t = self.thresholds;
+        let (candidates, captured) = self.rank_turn(session, turn);
+        let top = candidates.first();
+        let top_conf = top.map_or(0.0, |c| c.confidence);
+        let msg_words: Vec<MsgWord<'_>> = turn
+            .analyzed
+            .iter()
+            .filter(|w| !w.stop)
+            .map(|w| MsgWord {
+                folded: w.folded,
+                stem: w.stem,
+            })
+            .collect();
+        let top_department = top
+            .filter(|c| c.confidence >= t.clarify)
+            .and_then(|c| self.intent(&c.intent))
+            .and_then(|i| i.def.department.clone());
+
+        // 1. An explicit request for a human wins over everything.
+        if let Some(p) = inner.human.find(&msg_words) {
+            let rule = format!("asked for a human: matched \"{p}\"");
+            return self.escalate(
+                session,
+                turn,
+                now,
+                EscalationReason::HumanRequested,
+                format!("matched \"{p}\""),
+                top_department,
+                None,
+                String::new(),
+                &candidates,
+                captured,
+                rule,
+            );
+        }
+        // 2. Frustration.
+        if let Some(trigger) = self.frustration(turn, &msg_words) {
+            let rule = format!("frustration: {trigger}");
+            return self.escalate(
+                session,
+                turn,
+                now,
+                EscalationReason::Frustration,
+                trigger,
+                top_department,
+                None,
+                String::new(),
+                &candidates,
+                captured,
+                rule,
+            );
+        }
+        // 3. A pending clarification: did the customer pick an option?
+        if let Some(pending) = session.pending.take() {
+            if let Some(choice) = self.resolve_choice(&pending, turn, &candidates) {
+                let rule = format!("picked option {} of the clarification", choice + 1);
+                let id = pending.options[choice].clone();
+                let conf = candidates
+                    .iter()
+                    .find(|c| c.intent == id)
+                    .map_or(1.0, |c| c.confidence.max(t.answer));
+                return self.answer(session, turn, now, &id, conf, &candidates, captured, rule);
+            }
+            // Not a pick: an unresolved clarification counts as a miss, then the message
+            // is treated as a new question.
+            session.misses = session.misses.saturating_add(1);
+        }
+        // 4. Thresholds.
+        let second_conf = candidates.get(1).map_or(0.0, |c| c.confidence);
+        match decide::verdict(&t, top_conf, second_conf) {
+            DecisionKind::Answer => {
+                let id = candidates[0].intent.clone();
+                let rule = format!(
+                    "answer: confidence {:.2} >= {:.2} and {:.2} ahead of the runner-up (margin {:.2})",
+                    top_conf,
+                    t.answer,
+                    top_conf - second_conf,
+                    t.margin
+                );
+                self.answer(session, turn, now, &id, top_conf, &candidates, captured, rule)
+            }
+            DecisionKind::Clarify => {
+                let floor = (top_conf - 2.0 * t.margin).max(t.clarify * 0.75);
+                let options: Vec<String> = candidates
+                    .iter()
+                    .take(3)
+                    .filter(|c| c.confidence >= floor)
+                    .map(|c| c.intent.clone())
+                    .collect();
+                let rule = format!(
+                    "clarify: best {:.2} (answer needs {:.2} and margin {:.2}; runner-up {:.2})",
+                    top_conf, t.answer, t.margin, second_conf
+                );
+                session.pending = Some(PendingClarification {
+                    options: options.clone(),
+                });
+                self.remember(session, &captured);
+                let choices: Vec<Choice> = options
+                    .iter()
+                    .map(|id| Choice {
+                        intent: id.clone(),
+                        label: self.label(id, turn.lang),
+                    })
+                    .collect();
+                let prompt = self.message(|m| &m.clarify, turn.lang);
+                let labels: Vec<&str> = choices.iter().map(|c| c.label.as_str()).collect();
+                let text = format!("{} {}?", prompt.trim_end(), labels.join(" / "));
+                Decision::Clarify(Clarify {
+                    text,
+                    options: choices,
+                    confidence: top_conf,
+                    language: turn.lang,
+                    explanation: self.explanation(turn, &candidates, rule),
+                })
+            }
+            _ => {
+                session.misses = session.misses.saturating_add(1);
+                session.context = None;
+                self.remember(session, &captured);
+                let limit = inner.settings.escalation.misses_before_escalate;
+                if limit > 0 && session.misses >= limit {
+                    let trigger = format!("{} misses in a row", session.misses);
+                    let rule = format!("repeated misses: {trigger} (limit {limit})");
+                    return self.escalate(
+                        session,
+                        turn,
+                        now,
+                        EscalationReason::RepeatedMisses,
+                        trigger,
+                        top_department,
+                        None,
+                        String::new(),
+                        &candidates,
+                        BTreeMap::new(),
+                        rule,
+                    );
+                }
+                let rule = format!(
+                    "fallback: best confidence {:.2} below the clarify threshold {:.2}",
+                    top_conf, t.clarify
+                );
+                Decision::Fallback(Fallback {
+                    text: self.message(|m| &m.fallback, turn.lang),
+                    language: turn.lang,
+                    confidence: top_conf,
+                    misses: session.misses,
+                    explanation: self.explanation(turn, &candidates, rule),
+                })
+            }
+        }
+    }
+
+    fn frustration(&self, turn: &Turn<'_>, words: &[MsgWord<'_>]) -> Option<String> {
+        let inner = &*self.inner;
+        if let Some(p) = inner.frustration.find(words) {
+            return Some(format!("matched \"{p}\""));
+        }
+        for re in &inner.frustration_patterns {
+            if let Some(m) = re.find(turn.text) {
+                return Some(format!("pattern /{}/ matched \"{}\"", re.as_str(), m.as_str()));
+            }
+        }
+        let min = inner.settings.escalation.shouting_min_letters;
+        if min > 0 {
+            let (upper, cased) = rules::caps(turn.text);
+            if upper >= min && upper * 10 >= cased * 8 {
+                return Some(format!("shouting: {upper} of {cased} letters in capitals"));
+            }
+        }
+        None
+    }
+
+    fn resolve_choice(
+        &self,
+        pending: &PendingClarification,
+        turn: &Turn<'_>,
+        candidates: &[ScoredIntent],
+    ) -> Option<usize> {
+        let words: Vec<&str> = turn.analyzed.iter().map(|t| t.folded).collect();
+        if let Some(i) = decide::ordinal_choice(&words, pending.options.len()) {
+            return Some(i);
+        }
+        if pending.options.len() == 1 && decide::is_affirmation(&words) {
+            return Some(0);
+        }
+        // A label in any language ("returns", "zwroty").
+        let folded_msg = crate::normalize::fold(turn.text.trim());
+        let folded_msg = folded_msg.trim_matches(|c: char| !c.is_alphanumeric());
+        for (k, id) in pending.options.iter().enumerate() {
+            if let Some(i) = self.intent(id) {
+                for label in i.def.label.values() {
+                    let l = crate::normalize::fold(label);
+                    if !folded_msg.is_empty()
+                        && (l == folded_msg
+                            || strsim::normalized_damerau_levenshtein(&l, folded_msg) >= 0.8)
+                    {
+                        return Some(k);
+                    }
+                }
+            }
+        }
+        // A short message whose best intent is one of the options.
+        if words.len() <= 4 {
+            if let Some(best) = candidates.first() {
+                if best.confidence >= self.thresholds.clarify {
+                    return pending.options.iter().position(|o| *o == best.intent);
+                }
+            }
+        }
+        None
+    }
+
+    fn remember(&self, session: &mut Session, captured: &BTreeMap<String, String>) {
+        for (k, v) in captured {
+            session.values.insert(k.clone(), v.clone());
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)] // one call site per decision kind; a struct would only rename them
+    fn answer(
+        &self,
+        session: &mut Session,
+        turn: &Turn<'_>,
+        now: Option<Timestamp>,
+        id: &str,
+        confidence: f32,
+        candidates: &[ScoredIntent],
+        captured: BTreeMap<String, String>,
+        rule: String,
+    ) -> Decision {
+        let Some(intent) = self.intent(id) else {
+            // Cannot happen for ids coming from the index; stay safe anyway.
+            return Decision::Fallback(Fallback {
+                text: self.message(|m| &m.fallback, turn.lang),
+                language: turn.lang,
+                confidence: 0.0,
+                misses: session.misses,
+                explanation: self.explanation(turn, candidates, rule),
+            });
+        };
+        self.remember(session, &captured);
+        let default = self.inner.settings.default_language;
+        let (variants, language, language_fallback) = match intent.def.answer.get(&turn.lang) {
+            Some(v) if !v.is_empty() => (v, turn.lang, false),
+            _ => match intent.def.answer.get(&default) {
+                Some(v) => (v, default, true),
+                None => match intent.def.answer.iter().next() {
+                    Some((l, v)) => (v, *l, true),
+                    None => {
+                        return Decision::Fallback(Fallback {
+                            text: self.message(|m| &m.fallback, turn.lang),
+                            language: turn.lang,
+                            confidence,
+                            misses: session.misses,
+                            explanation: self.explanation(turn, candidates, rule),
+                        })
+                    }
+                },
+            },
+        };
+        // Deterministic variant choice: the same session state gives the same text.
+        let variant = &variants[(session.turns as usize).saturating_sub(1) % variants.len()].value;
+        let text = decide::fill_template(variant, &session.values);
+        session.misses = 0;
+        session.pending = None;
+        session.context = Some(id.to_string());
+        if intent.def.human_only {
+            let dept = intent.def.department.clone();
+            let values = session.values.clone();
+            return self.escalate(
+                session,
+                turn,
+                now,
+                EscalationReason::HumanOnlyIntent,
+                format!("intent {id} is marked human_only"),
+                dept,
+                Some(id.to_string()),
+                text,
+                candidates,
+                values,
+                rule,
+            );
+        }
+        let follow_ups = intent
+            .def
+            .follow_ups
+            .iter()
+            .map(|f| Choice {
+                intent: f.value.clone(),
+                label: self.label(&f.value, language),
+            })
+            .collect();
+        Decision::Answer(Answer {
+            intent: id.to_string(),
+            label: self.label(id, language),
+            text,
+            confidence,
+            language,
+            language_fallback,
+            values: session.values.clone(),
+            follow_ups,
+            explanation: self.explanation(turn, candidates, rule),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)] // one call site per reason; a struct would only rename them
+    fn escalate(
+        &self,
+        session: &mut Session,
+        turn: &Turn<'_>,
+        now: Option<Timestamp>,
+        reason: EscalationReason,
+        trigger: String,
+        department: Option<String>,
+        intent: Option<String>,
+        answer_text: String,
+        candidates: &[ScoredIntent],
+        captured: BTreeMap<String, String>,
+        rule: String,
+    ) -> Decision {
+        let inner = &*self.inner;
+        self.remember(session, &captured);
+        let department =
+            department.unwrap_or_else(|| inner.settings.escalation.default_department.clone());
+        let availability = match (&inner.hours, now) {
+            (Some(h), Some(now)) => Some(h.availability(&department, now)),
+            _ => None,
+        };
+        let agents_available = availability.as_ref().is_none_or(|a| a.open);
+        let next_available = availability.as_ref().and_then(|a| a.next_open.clone());
+        let alternatives = if agents_available {
+            Vec::new()
+        } else {
+            inner
+                .settings
+                .hours
+                .as_ref()
+                .and_then(|h| {
+                    h.alternatives
+                        .get(&turn.lang)
+                        .or_else(|| h.alternatives.get(&inner.settings.default_language))
+                })
+                .cloned()
+                .unwrap_or_default()
+        };
+        let mut text = answer_text;
+        let handoff_msg = if agents_available {
+            self.message(|m| &m.handoff, turn.lang)
+        } else {
+            let mut vals = BTreeMap::new();
+            let when = next_available
+                .as_deref()
+                .map(|s| s.get(..16).unwrap_or(s).replace('T', " "))
+                .unwrap_or_default();
+            vals.insert("next_available".to_string(), when);
+            decide::fill_template(&self.message(|m| &m.out_of_hours, turn.lang), &vals)
+        };
+        if !handoff_msg.is_empty() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(&handoff_msg);
+        }
+        let confidence = candidates.first().map_or(0.0, |c| c.confidence);
+        let about = intent
+            .clone()
+            .or_else(|| {
+                candidates
+                    .first()
+                    .filter(|c| c.confidence >= self.thresholds.clarify)
+                    .map(|c| c.intent.clone())
+            });
+        let summary = summary(
+            reason,
+            turn.lang,
+            about.as_deref().map(|id| {
+                (
+                    id,
+                    self.label(id, inner.settings.default_language),
+                )
+            }),
+            turn.text,
+            &session.values,
+        );
+        session.with_human = true;
+        session.pending = None;
+        let explanation = self.explanation(turn, candidates, rule);
+        let mut transcript = session.transcript.clone();
+        transcript.push(TranscriptEntry {
+            turn: session.turns,
+            from: Speaker::Bot,
+            text: text.clone(),
+            kind: Some(DecisionKind::Escalate),
+            intent: intent.clone(),
+            confidence: Some(confidence),
+            at: now.map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        });
+        Decision::Escalate(Escalate {
+            reason,
+            trigger,
+            department: department.clone(),
+            intent,
+            text,
+            language: turn.lang,
+            confidence,
+            agents_available,
+            next_available,
+            alternatives,
+            handoff: Handoff {
+                reason,
+                department,
+                language: turn.lang,
+                summary,
+                transcript,
+                candidates: candidates.to_vec(),
+                values: session.values.clone(),
+            },
+            explanation,
+        })
+    }
+}
+
+fn summary(
+    reason: EscalationReason,
+    lang: Language,
+    about: Option<(&str, String)>,
+    last: &str,
+    values: &BTreeMap<String, String>,
+) -> String {
+    let mut s = format!("[{}] customer writing in {}", reason.as_str(), lang.code());
+    match about {
+        Some((id, label)) => s.push_str(&format!(" wants: {label} ({id})")),
+        None => s.push_str(", topic not recognised"),
+    }
+    let short: String = last.chars().take(160).collect();
+    s.push_str(&format!("; last message: \"{}\"", short.replace('\n', " ")));
+    if !values.is_empty() {
+        let v: Vec<String> = values.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        s.push_str(&format!("; values: {}", v.join(", ")));
+    }
+    s
+}
+
+/// Cuts `text` to at most `max` bytes at a character boundary.
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while end > 0 && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+fn compile(
+    content: Content,
+    thresholds: Option<Thresholds>,
+    max_message_bytes: usize,
+) -> Result<Bot, LoadError> {
+    let analyzer = Analyzer::new();
+    let settings = content.settings;
+    let mut errors = Vec::new();
+    let mut intents = Vec::with_capacity(content.intents.len());
+    let mut by_id = HashMap::new();
+    for (i, def) in content.intents.into_iter().enumerate() {
+        let mut patterns = Vec::new();
+        for p in &def.patterns {
+            match regex::RegexBuilder::new(&p.value)
+                .size_limit(1 << 20)
+                .build()
+            {
+                Ok(r) => patterns.push(r),
+                Err(e) => errors.push(
+                    Diagnostic::error(DiagnosticKind::InvalidValue, format!("invalid regex: {e}"))
+                        .at(p.pos.clone()),
+                ),
+            }
+        }
+        by_id.insert(def.id.value.clone(), i);
+        let context = def.context.iter().map(|c| c.value.clone()).collect();
+        intents.push(CompiledIntent {
+            def,
+            patterns,
+            context,
+        });
+    }
+    let mut frustration_patterns = Vec::new();
+    for p in &settings.escalation.frustration_patterns {
+        match Regex::new(&p.value) {
+            Ok(r) => frustration_patterns.push(r),
+            Err(e) => errors.push(
+                Diagnostic::error(DiagnosticKind::InvalidValue, format!("invalid regex: {e}"))
+                    .at(p.pos.clone()),
+            ),
+        }
+    }
+    let hours = match &settings.hours {
+        Some(h) => match Hours::new(h) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                errors.push(
+                    Diagnostic::error(DiagnosticKind::InvalidValue, e).at(h.timezone.pos.clone()),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    if !errors.is_empty() {
+        return Err(LoadError::new(errors));
+    }
+
+    // Index inputs: every example of every intent.
+    let mut inputs = Vec::new();
+    for (i, intent) in intents.iter().enumerate() {
+        for (&lang, list) in &intent.def.examples {
+            for (k, ex) in list.iter().enumerate() {
+                inputs.push(IndexInput {
+                    intent: i as u32,
+                    lang,
+                    ordinal: k as u32,
+                    text: &ex.value,
+                });
+            }
+        }
+    }
+    let index = Index::build(&analyzer, intents.len(), &inputs);
+    let example_count = inputs.len();
+
+    // Language detector vocabulary: the folded words of each language's examples.
+    let mut detector = LanguageDetector::new(&settings.languages);
+    let mut a = Analyzed::new();
+    for input in &inputs {
+        analyzer.analyze(input.text, input.lang, &mut a);
+        for t in a.iter() {
+            detector.add_vocabulary(input.lang, t.folded);
+        }
+    }
+    detector.finish();
+
+    // Keywords.
+    let mut keywords: HashMap<Box<str>, Vec<usize>> = HashMap::new();
+    let mut keyword_list = Vec::new();
+    for (i, intent) in intents.iter().enumerate() {
+        for (&lang, list) in &intent.def.keywords {
+            for kw in list {
+                analyzer.analyze(&kw.value, lang, &mut a);
+                let all_stop = a.iter().all(|t| t.stop);
+                let toks: Vec<_> = a.iter().filter(|t| all_stop || !t.stop).collect();
+                if toks.is_empty() {
+                    continue;
+                }
+                let id = keyword_list.len();
+                for key in [toks[0].stem, toks[0].folded] {
+                    let e = keywords.entry(key.into()).or_default();
+                    if !e.contains(&id) {
+                        e.push(id);
+                    }
+                }
+                keyword_list.push(Keyword {
+                    intent: i as u32,
+                    text: kw.value.clone(),
+                    stems: toks.iter().map(|t| t.stem.into()).collect(),
+                    folded: toks.iter().map(|t| t.folded.into()).collect(),
+                });
+            }
+        }
+    }
+
+    let human = PhraseMatcher::new(&analyzer, &settings.escalation.human_phrases);
+    let frustration = PhraseMatcher::new(&analyzer, &settings.escalation.frustration_phrases);
+    let thresholds = thresholds.unwrap_or(settings.thresholds);
+    Ok(Bot {
+        inner: Arc::new(Inner {
+            settings,
+            analyzer,
+            detector,
+            index,
+            intents,
+            by_id,
+            keywords,
+            keyword_list,
+            human,
+            frustration,
+            frustration_patterns,
+            hours,
+            max_message_bytes,
+            example_count,
+        }),
+        thresholds,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncate_respects_char_boundaries() {
+        let s = "zażółć";
+        for max in 0..=s.len() {
+            let t = truncate(s, max);
+            assert!(t.len() <= max);
+            assert!(s.starts_with(t));
+        }
+    }
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn bot_is_send_and_sync() {
+        assert_send_sync::<Bot>();
+        assert_send_sync::<Session>();
+    }
+}

@@ -1,0 +1,675 @@
+//! Stage `index`: an inverted index built once from the content.
+//!
+//! Features of a text are its word stems, stem bigrams and character n-grams of its
+//! folded words. Each feature has a weight computed from the content (how specific it is
+//! to one intent versus all: an inverse intent frequency). Two kinds of postings exist:
+//!
+//! - example postings (stems and bigrams only): feature → examples, so a message can be
+//!   compared with its nearest example phrasings;
+//! - intent postings (all features, including character n-grams): feature → intents, with
+//!   the weight of the feature in the intent's centroid, so a message is also compared
+//!   with the intent as a whole. Character n-grams live only here: their posting lists over
+//!   examples would be long, over intents they are short.
+//!
+//! Query time is proportional to the postings of the message's features, not to the
+//! number of examples. A typo-tolerant vocabulary (deletion neighbourhoods) maps unknown
+//! words to known ones before lookup.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::analyze::{Analyzed, Analyzer};
+use crate::model::Language;
+
+/// Relative weight of word-stem features.
+const W_WORD: f32 = 1.0;
+/// Relative weight of stem-bigram features.
+const W_BIGRAM: f32 = 0.6;
+/// Relative weight of character n-gram features.
+const W_CHAR: f32 = 0.35;
+/// Character n-gram length.
+const NGRAM: usize = 3;
+
+/// Feature family tags, used as the first byte of a feature key.
+const TAG_WORD: char = 'w';
+const TAG_BIGRAM: char = 'b';
+const TAG_CHAR: char = 'c';
+
+/// Compressed posting lists: `offsets[f]..offsets[f + 1]` indexes `entries`.
+#[derive(Clone, Debug, Default)]
+struct Postings {
+    offsets: Vec<u32>,
+    entries: Vec<(u32, f32)>,
+}
+
+impl Postings {
+    fn from_lists(lists: Vec<Vec<(u32, f32)>>) -> Postings {
+        let mut offsets = Vec::with_capacity(lists.len() + 1);
+        let mut entries = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        offsets.push(0);
+        for list in lists {
+            entries.extend(list);
+            offsets.push(entries.len() as u32);
+        }
+        Postings { offsets, entries }
+    }
+
+    fn get(&self, feature: u32) -> &[(u32, f32)] {
+        let f = feature as usize;
+        match (self.offsets.get(f), self.offsets.get(f + 1)) {
+            (Some(&a), Some(&b)) => &self.entries[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.offsets.capacity() * 4 + self.entries.capacity() * 8
+    }
+}
+
+/// One example phrasing as the index sees it.
+#[derive(Clone, Debug)]
+pub(crate) struct ExampleRef {
+    /// Index of the intent it belongs to.
+    pub intent: u32,
+    /// Its language.
+    pub lang: Language,
+    /// Index of the example inside the intent's list for that language.
+    pub ordinal: u32,
+}
+
+/// A known word of the content, for typo correction.
+#[derive(Clone, Debug)]
+struct VocabWord {
+    folded: Box<str>,
+    stem: Box<str>,
+    lang: Language,
+}
+
+/// What the index was built from: one entry per example.
+#[derive(Clone, Debug)]
+pub(crate) struct IndexInput<'a> {
+    /// Intent index.
+    pub intent: u32,
+    /// Language of the text.
+    pub lang: Language,
+    /// Ordinal inside the intent's examples of that language.
+    pub ordinal: u32,
+    /// The phrasing.
+    pub text: &'a str,
+}
+
+/// The inverted index.
+#[derive(Clone, Debug)]
+pub(crate) struct Index {
+    features: HashMap<Box<str>, u32>,
+    idf: Vec<f32>,
+    example_postings: Postings,
+    intent_postings: Postings,
+    examples: Vec<ExampleRef>,
+    intent_count: usize,
+    vocab: HashMap<Box<str>, u32>,
+    vocab_words: Vec<VocabWord>,
+    deletes: HashMap<Box<str>, Vec<u32>>,
+}
+
+/// A typo correction applied to a message word.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Correction {
+    pub start: usize,
+    pub end: usize,
+    pub from: String,
+    pub to: String,
+    pub distance: usize,
+}
+
+/// Per-intent evidence from the index.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct IntentHit {
+    pub intent: u32,
+    /// Cosine similarity with the nearest example (words and bigrams).
+    pub example_sim: f32,
+    /// Which example (index into the index's example list).
+    pub example: u32,
+    /// Cosine similarity with the intent centroid (all features).
+    pub centroid_sim: f32,
+}
+
+/// Reusable per-thread buffers so that a query allocates little.
+#[derive(Debug, Default)]
+struct Scratch {
+    key: String,
+    query: Vec<(u32, f32)>,
+    ex_acc: Vec<f32>,
+    ex_touched: Vec<u32>,
+    int_acc: Vec<f32>,
+    int_best: Vec<(f32, u32)>,
+    int_touched: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+fn push_key(key: &mut String, tag: char, a: &str, b: Option<&str>) {
+    key.clear();
+    key.push(tag);
+    key.push_str(a);
+    if let Some(b) = b {
+        key.push(' ');
+        key.push_str(b);
+    }
+}
+
+/// Calls `f` with every character n-gram of `word` (with `<` and `>` boundary marks).
+fn for_each_ngram(word: &str, key: &mut String, mut f: impl FnMut(&str)) {
+    let mut chars: [char; 64] = ['\0'; 64];
+    let mut n = 0;
+    chars[n] = '<';
+    n += 1;
+    for c in word.chars() {
+        if n >= 62 {
+            break;
+        }
+        chars[n] = c;
+        n += 1;
+    }
+    chars[n] = '>';
+    n += 1;
+    if n < NGRAM {
+        return;
+    }
+    for i in 0..=n - NGRAM {
+        key.clear();
+        key.push(TAG_CHAR);
+        for &c in &chars[i..i + NGRAM] {
+            key.push(c);
+        }
+        f(key);
+    }
+}
+
+/// Which tokens of an analysed text count as content words.
+fn content_tokens(a: &Analyzed) -> impl Iterator<Item = crate::analyze::TokenRef<'_>> {
+    let all_stop = a.iter().all(|t| t.stop);
+    a.iter().filter(move |t| all_stop || !t.stop)
+}
+
+/// Deletion neighbourhood of a word: the word with one character removed, each.
+fn deletes_of(word: &str, mut f: impl FnMut(String)) {
+    let idx: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
+    for (k, &i) in idx.iter().enumerate() {
+        let end = idx.get(k + 1).copied().unwrap_or(word.len());
+        let mut s = String::with_capacity(word.len());
+        s.push_str(&word[..i]);
+        s.push_str(&word[end..]);
+        f(s);
+    }
+}
+
+/// How many edits a word of this length may have and still be corrected.
+pub(crate) fn max_edits(chars: usize) -> usize {
+    match chars {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
+impl Index {
+    /// Builds the index. `intent_count` intents; every example of every intent in `inputs`.
+    pub(crate) fn build(analyzer: &Analyzer, intent_count: usize, inputs: &[IndexInput<'_>]) -> Index {
+        let mut features: HashMap<Box<str>, u32> = HashMap::new();
+        let mut feature_kind: Vec<char> = Vec::new();
+        let mut analyzed = Analyzed::new();
+        let mut key = String::new();
+        // Per example: its feature ids (deduplicated).
+        let mut ex_features: Vec<Vec<u32>> = Vec::with_capacity(inputs.len());
+        let mut vocab: HashMap<Box<str>, u32> = HashMap::new();
+        let mut vocab_words: Vec<VocabWord> = Vec::new();
+
+        let mut intern = |key: &str, kind: char, features: &mut HashMap<Box<str>, u32>| -> u32 {
+            if let Some(&id) = features.get(key) {
+                return id;
+            }
+            let id = features.len() as u32;
+            features.insert(key.into(), id);
+            feature_kind.push(kind);
+            id
+        };
+
+        for input in inputs {
+            analyzer.analyze(input.text, input.lang, &mut analyzed);
+            let mut ids: Vec<u32> = Vec::new();
+            let mut prev: Option<&str> = None;
+            for t in content_tokens(&analyzed) {
+                push_key(&mut key, TAG_WORD, t.stem, None);
+                ids.push(intern(&key, TAG_WORD, &mut features));
+                if let Some(p) = prev {
+                    push_key(&mut key, TAG_BIGRAM, p, Some(t.stem));
+                    ids.push(intern(&key, TAG_BIGRAM, &mut features));
+                }
+                prev = Some(t.stem);
+                for_each_ngram(t.folded, &mut key, |k| {
+                    ids.push(intern(k, TAG_CHAR, &mut features));
+                });
+            }
+            for t in analyzed.iter() {
+                if !t.is_number && !vocab.contains_key(t.folded) {
+                    vocab.insert(t.folded.into(), vocab_words.len() as u32);
+                    vocab_words.push(VocabWord {
+                        folded: t.folded.into(),
+                        stem: t.stem.into(),
+                        lang: input.lang,
+                    });
+                }
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            ex_features.push(ids);
+        }
+
+        // Inverse intent frequency: a feature used by one intent is worth more than one
+        // used by all of them.
+        let nf = features.len();
+        let mut intent_df = vec![0u32; nf];
+        let mut last_intent = vec![u32::MAX; nf];
+        // Examples sorted by intent would make this simpler; count distinct intents per feature.
+        let mut order: Vec<usize> = (0..inputs.len()).collect();
+        order.sort_by_key(|&i| inputs[i].intent);
+        for &i in &order {
+            for &f in &ex_features[i] {
+                if last_intent[f as usize] != inputs[i].intent {
+                    last_intent[f as usize] = inputs[i].intent;
+                    intent_df[f as usize] += 1;
+                }
+            }
+        }
+        let n = intent_count.max(1) as f32;
+        let idf: Vec<f32> = (0..nf)
+            .map(|f| {
+                let family = match feature_kind[f] {
+                    TAG_WORD => W_WORD,
+                    TAG_BIGRAM => W_BIGRAM,
+                    _ => W_CHAR,
+                };
+                family * (1.0 + n / intent_df[f].max(1) as f32).ln()
+            })
+            .collect();
+
+        // Example postings: words and bigrams, L2-normalised per example.
+        let mut ex_lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); nf];
+        // Intent centroids: mean of normalised example vectors over all features.
+        let mut centroids: Vec<HashMap<u32, f32>> = vec![HashMap::new(); intent_count];
+        let mut examples = Vec::with_capacity(inputs.len());
+        for (e, input) in inputs.iter().enumerate() {
+            examples.push(ExampleRef {
+                intent: input.intent,
+                lang: input.lang,
+                ordinal: input.ordinal,
+            });
+            let ids = &ex_features[e];
+            let norm_wb: f32 = ids
+                .iter()
+                .filter(|&&f| feature_kind[f as usize] != TAG_CHAR)
+                .map(|&f| idf[f as usize].powi(2))
+                .sum::<f32>()
+                .sqrt();
+            let norm_all: f32 = ids
+                .iter()
+                .map(|&f| idf[f as usize].powi(2))
+                .sum::<f32>()
+                .sqrt();
+            if norm_wb > 0.0 {
+                for &f in ids {
+                    if feature_kind[f as usize] != TAG_CHAR {
+                        ex_lists[f as usize].push((e as u32, idf[f as usize] / norm_wb));
+                    }
+                }
+            }
+            if norm_all > 0.0 {
+                if let Some(c) = centroids.get_mut(input.intent as usize) {
+                    for &f in ids {
+                        *c.entry(f).or_insert(0.0) += idf[f as usize] / norm_all;
+                    }
+                }
+            }
+        }
+        let mut int_lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); nf];
+        for (i, c) in centroids.iter().enumerate() {
+            let norm: f32 = c.values().map(|w| w * w).sum::<f32>().sqrt();
+            if norm == 0.0 {
+                continue;
+            }
+            let mut entries: Vec<(u32, f32)> = c.iter().map(|(&f, &w)| (f, w / norm)).collect();
+            entries.sort_unstable_by_key(|e| e.0);
+            for (f, w) in entries {
+                int_lists[f as usize].push((i as u32, w));
+            }
+        }
+
+        // Typo-tolerant vocabulary: every word and its one-character deletions.
+        let mut deletes: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        for (id, w) in vocab_words.iter().enumerate() {
+            if max_edits(w.folded.chars().count()) == 0 {
+                continue;
+            }
+            deletes
+                .entry(w.folded.clone())
+                .or_default()
+                .push(id as u32);
+            let two = max_edits(w.folded.chars().count()) >= 2;
+            deletes_of(&w.folded, |d| {
+                if two {
+                    // Two edits (a transposition plus one more) need deletions on both sides.
+                    deletes_of(&d, |dd| deletes.entry(dd.into()).or_default().push(id as u32));
+                }
+                deletes.entry(d.into()).or_default().push(id as u32);
+            });
+        }
+        for list in deletes.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
+
+        Index {
+            features,
+            idf,
+            example_postings: Postings::from_lists(ex_lists),
+            intent_postings: Postings::from_lists(int_lists),
+            examples,
+            intent_count,
+            vocab,
+            vocab_words,
+            deletes,
+        }
+    }
+
+    /// The example behind a hit.
+    pub(crate) fn example(&self, e: u32) -> Option<&ExampleRef> {
+        self.examples.get(e as usize)
+    }
+
+    /// Is this folded word part of the content's vocabulary?
+    pub(crate) fn knows(&self, folded: &str) -> bool {
+        self.vocab.contains_key(folded)
+    }
+
+    /// The closest known word to an unknown one, within the edits its length allows.
+    /// Ties are broken by preferring the message language, then the lowest id (content
+    /// order), so the result is deterministic.
+    pub(crate) fn correct(&self, folded: &str, lang: Language) -> Option<(&str, &str, usize)> {
+        let len = folded.chars().count();
+        // A word one letter short of a long word ("paswrod" for "password") may still
+        // carry two edits: search with the allowance of the longer length, then check each
+        // candidate against the allowance of the longer of the two words.
+        let allowed = max_edits(len + 1);
+        if len < 4 || allowed == 0 || len > 40 {
+            return None;
+        }
+        let mut best: Option<(usize, bool, u32)> = None;
+        let consider = |ids: &[u32], best: &mut Option<(usize, bool, u32)>| {
+            for &id in ids {
+                let w = &self.vocab_words[id as usize];
+                let d = strsim::damerau_levenshtein(folded, &w.folded);
+                let limit = max_edits(len.max(w.folded.chars().count()).min(len + 1));
+                if d == 0 || d > limit {
+                    continue;
+                }
+                let cand = (d, w.lang != lang, id);
+                if best.is_none_or(|b| cand < b) {
+                    *best = Some(cand);
+                }
+            }
+        };
+        if let Some(ids) = self.deletes.get(folded) {
+            consider(ids, &mut best);
+        }
+        deletes_of(folded, |d| {
+            if let Some(ids) = self.deletes.get(d.as_str()) {
+                consider(ids, &mut best);
+            }
+            if allowed >= 2 {
+                deletes_of(&d, |dd| {
+                    if let Some(ids) = self.deletes.get(dd.as_str()) {
+                        consider(ids, &mut best);
+                    }
+                });
+            }
+        });
+        best.map(|(d, _, id)| {
+            let w = &self.vocab_words[id as usize];
+            (&*w.folded, &*w.stem, d)
+        })
+    }
+
+    /// Scores every intent that shares a feature with the message, best first.
+    ///
+    /// `tokens` are (folded word, stem) pairs of the message's content words, after typo
+    /// correction. Results go to `out` (cleared first).
+    pub(crate) fn search(&self, tokens: &[(&str, &str)], out: &mut Vec<IntentHit>) {
+        out.clear();
+        SCRATCH.with(|s| {
+            let Ok(mut s) = s.try_borrow_mut() else {
+                return;
+            };
+            let s = &mut *s;
+            s.query.clear();
+            let mut prev: Option<&str> = None;
+            for &(folded, stem) in tokens {
+                push_key(&mut s.key, TAG_WORD, stem, None);
+                if let Some(&f) = self.features.get(s.key.as_str()) {
+                    s.query.push((f, 0.0));
+                }
+                if let Some(p) = prev {
+                    push_key(&mut s.key, TAG_BIGRAM, p, Some(stem));
+                    if let Some(&f) = self.features.get(s.key.as_str()) {
+                        s.query.push((f, 0.0));
+                    }
+                }
+                prev = Some(stem);
+                let (features, query) = (&self.features, &mut s.query);
+                for_each_ngram(folded, &mut s.key, |k| {
+                    if let Some(&f) = features.get(k) {
+                        query.push((f, 0.0));
+                    }
+                });
+            }
+            s.query.sort_unstable_by_key(|q| q.0);
+            s.query.dedup_by_key(|q| q.0);
+            let mut norm_wb = 0.0f32;
+            let mut norm_all = 0.0f32;
+            for q in s.query.iter_mut() {
+                let w = self.idf[q.0 as usize];
+                q.1 = w;
+                norm_all += w * w;
+                if !self.example_postings.get(q.0).is_empty() {
+                    norm_wb += w * w;
+                }
+            }
+            if norm_all == 0.0 {
+                return;
+            }
+            let (norm_wb, norm_all) = (norm_wb.sqrt(), norm_all.sqrt());
+
+            if s.ex_acc.len() < self.examples.len() {
+                s.ex_acc.resize(self.examples.len(), 0.0);
+            }
+            if s.int_acc.len() < self.intent_count {
+                s.int_acc.resize(self.intent_count, 0.0);
+                s.int_best.resize(self.intent_count, (0.0, 0));
+            }
+            for &(f, w) in &s.query {
+                if norm_wb > 0.0 {
+                    for &(e, ew) in self.example_postings.get(f) {
+                        let slot = &mut s.ex_acc[e as usize];
+                        if *slot == 0.0 {
+                            s.ex_touched.push(e);
+                        }
+                        *slot += w / norm_wb * ew;
+                    }
+                }
+                for &(i, iw) in self.intent_postings.get(f) {
+                    let slot = &mut s.int_acc[i as usize];
+                    if *slot == 0.0 && s.int_best[i as usize].0 == 0.0 {
+                        s.int_touched.push(i);
+                    }
+                    *slot += w / norm_all * iw;
+                }
+            }
+            for &e in &s.ex_touched {
+                let sim = s.ex_acc[e as usize];
+                s.ex_acc[e as usize] = 0.0;
+                let i = self.examples[e as usize].intent as usize;
+                if s.int_acc[i] == 0.0 && s.int_best[i].0 == 0.0 {
+                    s.int_touched.push(i as u32);
+                }
+                let best = &mut s.int_best[i];
+                if sim > best.0 || (sim == best.0 && e < best.1) {
+                    *best = (sim, e);
+                }
+            }
+            s.ex_touched.clear();
+            for &i in &s.int_touched {
+                let (example_sim, example) = s.int_best[i as usize];
+                out.push(IntentHit {
+                    intent: i,
+                    example_sim: example_sim.min(1.0),
+                    example,
+                    centroid_sim: s.int_acc[i as usize].min(1.0),
+                });
+                s.int_acc[i as usize] = 0.0;
+                s.int_best[i as usize] = (0.0, 0);
+            }
+            s.int_touched.clear();
+        });
+    }
+
+    /// Bytes held on the heap by the index (measured from the capacities of its buffers).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let map_entry = std::mem::size_of::<(Box<str>, u32)>() + 8;
+        let features: usize = self
+            .features
+            .keys()
+            .map(|k| k.len() + map_entry)
+            .sum::<usize>()
+            + self.features.capacity().saturating_sub(self.features.len()) * map_entry;
+        let vocab: usize = self.vocab.keys().map(|k| k.len() + map_entry).sum::<usize>()
+            + self
+                .vocab_words
+                .iter()
+                .map(|w| w.folded.len() + w.stem.len() + std::mem::size_of::<VocabWord>())
+                .sum::<usize>();
+        let deletes: usize = self
+            .deletes
+            .iter()
+            .map(|(k, v)| k.len() + v.capacity() * 4 + std::mem::size_of::<(Box<str>, Vec<u32>)>() + 8)
+            .sum();
+        features
+            + vocab
+            + deletes
+            + self.idf.capacity() * 4
+            + self.example_postings.heap_bytes()
+            + self.intent_postings.heap_bytes()
+            + self.examples.capacity() * std::mem::size_of::<ExampleRef>()
+    }
+
+    /// Number of distinct features.
+    pub(crate) fn feature_count(&self) -> usize {
+        self.features.len()
+    }
+}
+
+/// Analyses a message and corrects unknown words against the index vocabulary.
+/// Returns the (folded, stem) pairs used for search, plus corrections.
+pub(crate) fn prepare_query<'a>(
+    index: &'a Index,
+    analyzed: &'a Analyzed,
+    lang: Language,
+    corrections: &mut Vec<Correction>,
+    out: &mut Vec<(&'a str, &'a str)>,
+) {
+    out.clear();
+    for t in content_tokens(analyzed) {
+        if !t.is_number && !index.knows(t.folded) {
+            if let Some((word, stem, d)) = index.correct(t.folded, lang) {
+                corrections.push(Correction {
+                    start: t.start,
+                    end: t.end,
+                    from: t.folded.to_string(),
+                    to: word.to_string(),
+                    distance: d,
+                });
+                out.push((word, stem));
+                continue;
+            }
+        }
+        out.push((t.folded, t.stem));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(texts: &[(u32, &str)]) -> (Analyzer, Index) {
+        let a = Analyzer::new();
+        let inputs: Vec<IndexInput<'_>> = texts
+            .iter()
+            .enumerate()
+            .map(|(k, &(intent, text))| IndexInput {
+                intent,
+                lang: Language::En,
+                ordinal: k as u32,
+                text,
+            })
+            .collect();
+        let n = texts.iter().map(|t| t.0).max().unwrap_or(0) as usize + 1;
+        let idx = Index::build(&a, n, &inputs);
+        (a, idx)
+    }
+
+    fn search(a: &Analyzer, idx: &Index, text: &str) -> Vec<IntentHit> {
+        let mut an = Analyzed::new();
+        a.analyze(text, Language::En, &mut an);
+        let mut corr = Vec::new();
+        let mut toks = Vec::new();
+        prepare_query(idx, &an, Language::En, &mut corr, &mut toks);
+        let mut out = Vec::new();
+        idx.search(&toks, &mut out);
+        out.sort_by(|x, y| y.centroid_sim.total_cmp(&x.centroid_sim));
+        out
+    }
+
+    #[test]
+    fn nearest_intent_wins() {
+        let (a, idx) = build(&[
+            (0, "where is my parcel"),
+            (0, "track my delivery"),
+            (1, "how do I reset my password"),
+            (1, "forgot password"),
+        ]);
+        let hits = search(&a, &idx, "password reset please");
+        assert_eq!(hits[0].intent, 1);
+        let hits = search(&a, &idx, "where is the parcel");
+        assert_eq!(hits[0].intent, 0);
+        assert!(hits[0].example_sim > 0.5);
+    }
+
+    #[test]
+    fn typo_is_corrected_to_known_word() {
+        let (_a, idx) = build(&[(0, "where is my parcel"), (1, "forgot password")]);
+        let (w, _, d) = idx.correct("pasword", Language::En).expect("corrected");
+        assert_eq!((w, d), ("password", 1));
+        let (w, _, d) = idx.correct("paswrod", Language::En).expect("corrected");
+        assert_eq!((w, d), ("password", 2));
+        assert!(idx.correct("xyz", Language::En).is_none());
+    }
+
+    #[test]
+    fn unknown_message_touches_nothing() {
+        let (a, idx) = build(&[(0, "where is my parcel")]);
+        assert!(search(&a, &idx, "qqqq zzzz").is_empty());
+        assert!(search(&a, &idx, "").is_empty());
+    }
+}

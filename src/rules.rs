@@ -1,0 +1,168 @@
+//! Phrase rules: "does this message contain one of these phrases?", typo-tolerant.
+//!
+//! Used for requests for a human and for frustration. A phrase is analysed with the
+//! language it was written in; it matches when all its content words occur in the
+//! message, in order, with at most one extra word between two of them. Words compare
+//! equal when their stems are equal, when one stem is a prefix of the other (both at
+//! least five characters: "konsultant" / "konsultanta"), or when the folded words are
+//! within the edits their length allows.
+
+use crate::analyze::{Analyzed, Analyzer};
+use crate::index::max_edits;
+use crate::model::{Located, PerLanguage};
+
+#[derive(Clone, Debug)]
+struct Word {
+    folded: Box<str>,
+    stem: Box<str>,
+}
+
+#[derive(Clone, Debug)]
+struct Phrase {
+    text: String,
+    words: Vec<Word>,
+}
+
+/// A set of phrases in several languages.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PhraseMatcher {
+    phrases: Vec<Phrase>,
+}
+
+/// A message word as the matcher sees it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct MsgWord<'a> {
+    pub folded: &'a str,
+    pub stem: &'a str,
+}
+
+fn same_word(m: MsgWord<'_>, p: &Word) -> bool {
+    if m.stem == &*p.stem || m.folded == &*p.folded {
+        return true;
+    }
+    let (a, b) = (m.stem, &*p.stem);
+    if a.chars().count() >= 5 && b.chars().count() >= 5 && (a.starts_with(b) || b.starts_with(a))
+    {
+        return true;
+    }
+    let len = p.folded.chars().count();
+    let allowed = max_edits(len);
+    if allowed == 0 {
+        return false;
+    }
+    let ml = m.folded.chars().count();
+    if ml.abs_diff(len) > allowed {
+        return false;
+    }
+    strsim::damerau_levenshtein(m.folded, &p.folded) <= allowed
+}
+
+impl PhraseMatcher {
+    pub(crate) fn new(analyzer: &Analyzer, phrases: &PerLanguage<Vec<Located<String>>>) -> Self {
+        let mut out = Vec::new();
+        let mut a = Analyzed::new();
+        for (&lang, list) in phrases {
+            for p in list {
+                analyzer.analyze(&p.value, lang, &mut a);
+                let all_stop = a.iter().all(|t| t.stop);
+                let words: Vec<Word> = a
+                    .iter()
+                    .filter(|t| all_stop || !t.stop)
+                    .map(|t| Word {
+                        folded: t.folded.into(),
+                        stem: t.stem.into(),
+                    })
+                    .collect();
+                if !words.is_empty() {
+                    out.push(Phrase {
+                        text: p.value.clone(),
+                        words,
+                    });
+                }
+            }
+        }
+        PhraseMatcher { phrases: out }
+    }
+
+    /// The first phrase found in the message, if any.
+    pub(crate) fn find(&self, msg: &[MsgWord<'_>]) -> Option<&str> {
+        'phrases: for p in &self.phrases {
+            'starts: for start in 0..msg.len() {
+                if !same_word(msg[start], &p.words[0]) {
+                    continue;
+                }
+                let mut pos = start;
+                for w in &p.words[1..] {
+                    let window = (pos + 1)..(pos + 3).min(msg.len());
+                    match window.clone().find(|&k| same_word(msg[k], w)) {
+                        Some(k) => pos = k,
+                        None => continue 'starts,
+                    }
+                }
+                return Some(&p.text);
+            }
+            continue 'phrases;
+        }
+        None
+    }
+}
+
+/// Counts how shouty a message is: (upper-case letters, all cased letters).
+pub(crate) fn caps(text: &str) -> (u32, u32) {
+    let mut upper = 0;
+    let mut cased = 0;
+    for c in text.chars() {
+        if c.is_uppercase() {
+            upper += 1;
+            cased += 1;
+        } else if c.is_lowercase() {
+            cased += 1;
+        }
+    }
+    (upper, cased)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Language;
+
+    fn matcher(lang: Language, phrases: &[&str]) -> PhraseMatcher {
+        let mut m = PerLanguage::new();
+        m.insert(
+            lang,
+            phrases.iter().map(|p| Located::new(p.to_string())).collect(),
+        );
+        PhraseMatcher::new(&Analyzer::new(), &m)
+    }
+
+    fn find(m: &PhraseMatcher, lang: Language, text: &str) -> Option<String> {
+        let an = Analyzer::new();
+        let mut a = Analyzed::new();
+        an.analyze(text, lang, &mut a);
+        let words: Vec<MsgWord<'_>> = a
+            .iter()
+            .filter(|t| !t.stop)
+            .map(|t| MsgWord {
+                folded: t.folded,
+                stem: t.stem,
+            })
+            .collect();
+        m.find(&words).map(str::to_string)
+    }
+
+    #[test]
+    fn phrase_found_with_typo_and_gap() {
+        let m = matcher(Language::En, &["talk to a human", "real person"]);
+        assert!(find(&m, Language::En, "can I talk to a real human please").is_some());
+        assert!(find(&m, Language::En, "i want a reel person").is_some());
+        assert!(find(&m, Language::En, "where is my parcel").is_none());
+        assert!(find(&m, Language::En, "").is_none());
+    }
+
+    #[test]
+    fn shouting_is_counted() {
+        assert_eq!(caps("WHERE IS it"), (7, 9));
+        assert_eq!(caps("123 !!!"), (0, 0));
+    }
+}

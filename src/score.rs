@@ -1,0 +1,86 @@
+//! Stage `score`: combine the evidence for each intent into one confidence in [0, 1].
+//!
+//! Evidence per intent: similarity with its nearest example, similarity with the intent
+//! as a whole (centroid), keywords found, a pattern matched. Example similarity is the
+//! sharpest signal when a customer paraphrases one known phrasing; the centroid carries
+//! vocabulary spread over many phrasings and character n-grams for unknown words.
+//! Keywords and patterns are editor-declared evidence and raise the score towards 1
+//! without ever passing it.
+
+use crate::index::IntentHit;
+
+/// Weight of nearest-example similarity in the base score.
+const EXAMPLE_WEIGHT: f32 = 0.6;
+/// Weight of centroid similarity in the base score.
+const CENTROID_WEIGHT: f32 = 0.4;
+/// Share of the remaining distance to 1 closed by the first keyword found.
+const KEYWORD_GAIN: f32 = 0.3;
+/// Share closed by each further keyword.
+const KEYWORD_GAIN_MORE: f32 = 0.15;
+/// Share closed by a matching pattern.
+const PATTERN_GAIN: f32 = 0.5;
+
+/// Everything known about one candidate intent for one message.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Evidence {
+    /// Index evidence (zero when the intent was found only by keyword or pattern).
+    pub hit: IntentHit,
+    /// Keywords found (their text as written by the editor).
+    pub keywords: Vec<String>,
+    /// A pattern matched.
+    pub pattern: bool,
+}
+
+impl Evidence {
+    /// The calibrated confidence.
+    pub(crate) fn confidence(&self) -> f32 {
+        let mut s =
+            EXAMPLE_WEIGHT * self.hit.example_sim + CENTROID_WEIGHT * self.hit.centroid_sim;
+        for (k, _) in self.keywords.iter().enumerate().take(3) {
+            let gain = if k == 0 {
+                KEYWORD_GAIN
+            } else {
+                KEYWORD_GAIN_MORE
+            };
+            s += (1.0 - s) * gain;
+        }
+        if self.pattern {
+            s += (1.0 - s) * PATTERN_GAIN;
+        }
+        if s.is_finite() {
+            s.clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confidence_stays_in_unit_interval() {
+        let mut e = Evidence::default();
+        assert_eq!(e.confidence(), 0.0);
+        e.hit.example_sim = 1.0;
+        e.hit.centroid_sim = 1.0;
+        e.keywords = vec!["a".into(), "b".into(), "c".into(), "d".into()];
+        e.pattern = true;
+        assert!(e.confidence() <= 1.0);
+        e.hit.example_sim = f32::NAN;
+        assert_eq!(e.confidence(), 0.0);
+    }
+
+    #[test]
+    fn keyword_and_pattern_raise_confidence() {
+        let mut e = Evidence::default();
+        e.hit.example_sim = 0.4;
+        e.hit.centroid_sim = 0.3;
+        let base = e.confidence();
+        e.keywords.push("faktura".into());
+        let kw = e.confidence();
+        e.pattern = true;
+        assert!(base < kw && kw < e.confidence());
+    }
+}

@@ -1,0 +1,172 @@
+//! Conversation state, owned by the host and serde-serialisable.
+//!
+//! A [`Session`] holds everything the bot needs to remember between two messages of one
+//! customer: the language, misses in a row, a pending clarification, the follow-up
+//! context, values captured so far, the transcript, and whether a human has taken over.
+//! The host stores it wherever it likes (memory, Redis, a database row) between messages.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::decide::DecisionKind;
+use crate::model::Language;
+
+/// How many transcript entries a session keeps (the oldest are dropped first).
+pub const MAX_TRANSCRIPT: usize = 200;
+
+/// Who said a line of the transcript.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Speaker {
+    /// The customer.
+    Customer,
+    /// The bot.
+    Bot,
+}
+
+/// One line of the conversation, as the human agent will see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TranscriptEntry {
+    /// 1-based number of the customer's message this line belongs to.
+    pub turn: u32,
+    /// Who said it.
+    pub from: Speaker,
+    /// What was said (messages are truncated to the analysed length).
+    pub text: String,
+    /// For bot lines: the kind of decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<DecisionKind>,
+    /// For bot lines: the intent answered or escalated, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
+    /// For bot lines: the confidence of the decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+    /// When, if the host passed the time (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+}
+
+/// A clarification question waiting for the customer's choice.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PendingClarification {
+    /// The intent ids offered, in the order shown.
+    pub options: Vec<String>,
+}
+
+/// The state of one conversation.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub(crate) language: Option<Language>,
+    pub(crate) misses: u32,
+    pub(crate) pending: Option<PendingClarification>,
+    pub(crate) context: Option<String>,
+    pub(crate) values: BTreeMap<String, String>,
+    pub(crate) transcript: Vec<TranscriptEntry>,
+    pub(crate) with_human: bool,
+    pub(crate) turns: u32,
+}
+
+impl Session {
+    /// A new, empty session.
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    /// The language of the conversation so far, if any message was understood.
+    pub fn language(&self) -> Option<Language> {
+        self.language
+    }
+
+    /// Misses (fallbacks or unresolved clarifications) in a row.
+    pub fn misses(&self) -> u32 {
+        self.misses
+    }
+
+    /// The clarification waiting for an answer, if any.
+    pub fn pending_clarification(&self) -> Option<&PendingClarification> {
+        self.pending.as_ref()
+    }
+
+    /// The intent that set the current follow-up context, if any.
+    pub fn context(&self) -> Option<&str> {
+        self.context.as_deref()
+    }
+
+    /// Values captured from messages or passed in by the host.
+    pub fn values(&self) -> &BTreeMap<String, String> {
+        &self.values
+    }
+
+    /// Passes a value in (e.g. the customer's name), usable as `{name}` in answers.
+    pub fn set_value(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.values.insert(name.into(), value.into());
+    }
+
+    /// The conversation so far.
+    pub fn transcript(&self) -> &[TranscriptEntry] {
+        &self.transcript
+    }
+
+    /// Number of customer messages seen.
+    pub fn turns(&self) -> u32 {
+        self.turns
+    }
+
+    /// True after an escalation, until [`Session::hand_back`]: the bot stays quiet so that
+    /// bot and agent never talk over each other.
+    pub fn is_with_human(&self) -> bool {
+        self.with_human
+    }
+
+    /// The human agent hands the conversation back to the bot. Misses and any pending
+    /// clarification are reset; the transcript and values are kept.
+    pub fn hand_back(&mut self) {
+        self.with_human = false;
+        self.misses = 0;
+        self.pending = None;
+        self.context = None;
+    }
+
+    pub(crate) fn record(&mut self, entry: TranscriptEntry) {
+        if self.transcript.len() >= MAX_TRANSCRIPT {
+            let extra = self.transcript.len() + 1 - MAX_TRANSCRIPT;
+            self.transcript.drain(..extra);
+        }
+        self.transcript.push(entry);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transcript_is_bounded() {
+        let mut s = Session::new();
+        for i in 0..(MAX_TRANSCRIPT as u32 + 10) {
+            s.record(TranscriptEntry {
+                turn: i,
+                from: Speaker::Customer,
+                text: i.to_string(),
+                kind: None,
+                intent: None,
+                confidence: None,
+                at: None,
+            });
+        }
+        assert_eq!(s.transcript().len(), MAX_TRANSCRIPT);
+        assert_eq!(s.transcript()[0].turn, 10);
+    }
+
+    #[test]
+    fn hand_back_resumes_the_bot() {
+        let mut s = Session::new();
+        s.with_human = true;
+        s.misses = 3;
+        s.hand_back();
+        assert!(!s.is_with_human());
+        assert_eq!(s.misses(), 0);
+    }
+}
