@@ -12,7 +12,8 @@ pub mod lang;
 pub mod load;
 pub mod model;
 pub mod normalize;
-pub mod validate;
 mod stem_lv;
+mod stopwords;
+pub mod validate;
 
 pub use model::{Content, IntentDef, Language, Located, Pos, Settings};

@@ -43,7 +43,7 @@ pub(crate) fn stem(word: &str, out: &mut String) {
 }
 
 /// Strips one ending from an already folded word in place.
-pub(crate) fn strip_folded(word: &mut String) {
+fn strip_folded(word: &mut String) {
     let chars = word.chars().count();
     for suffix in SUFFIXES {
         // Suffixes are ASCII, so their byte length is their char length.
