@@ -20,7 +20,7 @@
 //! by construction; what is lost is that Snowball's Polish rules no longer see `ć`,
 //! `ą`, `ę`, `ów`. A few measured post-rules on the folded stem give most of that back
 //! (see [`Analyzer::stem_word`]). The same reasoning applies to Latvian
-//! ([`crate::stem_lv`] strips folded endings) and Russian (`ё` → `е` before stemming).
+//! (the private `stem_lv` module strips folded endings) and Russian (`ё` → `е` before stemming).
 //!
 //! # Cost
 //!
@@ -202,7 +202,7 @@ impl Analyzer {
 ///
 /// Apostrophes are dropped rather than split on because customers type both
 /// "don't" and "dont"; the English stemmer then treats "whats" like "what's".
-fn fold_word_into(word: &str, out: &mut String) {
+pub(crate) fn fold_word_into(word: &str, out: &mut String) {
     let start = out.len();
     fold_into(word, out);
     if out[start..].contains('\'') {
