@@ -203,12 +203,9 @@ impl Analyzer {
 /// Apostrophes are dropped rather than split on because customers type both
 /// "don't" and "dont"; the English stemmer then treats "whats" like "what's".
 pub(crate) fn fold_word_into(word: &str, out: &mut String) {
-    let start = out.len();
-    fold_into(word, out);
-    if out[start..].contains('\'') {
-        let kept: String = out[start..].chars().filter(|&c| c != '\'').collect();
-        out.truncate(start);
-        out.push_str(&kept);
+    // Folding piece by piece keeps this allocation-free.
+    for piece in word.split(['\'', '\u{2019}', '\u{2018}', '\u{02BC}']) {
+        fold_into(piece, out);
     }
 }
 
