@@ -1,60 +1,611 @@
-//! Stage `analyze` (temporary stand-in until the real one lands).
-use crate::model::Language;
+//! Stage `analyze`: from a message to folded, stemmed, stop-marked words.
+//!
+//! One [`Analyzer`] is built with the bot and used both when the bot is compiled
+//! (examples, keywords) and when a message is answered, so the two can never disagree
+//! (the same idea as tantivy's `TextAnalyzer`).
+//!
+//! For every word it records:
+//!
+//! - its byte range in the *original* text (never changed by later stages);
+//! - the folded form (lower-cased, diacritics removed, apostrophes dropped: see
+//!   [`crate::normalize`]);
+//! - the stem, computed from the folded form;
+//! - whether it is a stop word (kept, only marked) and whether it is a number.
+//!
+//! # Why stem the folded word
+//!
+//! Customers type "zamówienie" and "zamowienie". The Snowball stemmers expect
+//! diacritics, but if only the accented spelling were stemmed properly, the two
+//! spellings would get different stems. Stemming the folded word makes them agree
+//! by construction; what is lost is that Snowball's Polish rules no longer see `ć`,
+//! `ą`, `ę`, `ów`. A few measured post-rules on the folded stem give most of that back
+//! (see [`Analyzer::stem_word`]). The same reasoning applies to Latvian
+//! (the private `stem_lv` module strips folded endings) and Russian (`ё` → `е` before stemming).
+//!
+//! # Cost
+//!
+//! [`Analyzed`] is a reusable buffer: all folded and stem text goes into one `String`,
+//! token ranges into one `Vec`, so analysing a message allocates nothing once the
+//! buffer has grown to fit. Time is linear in the text: each word is folded once and
+//! stemmed once, and words longer than [`MAX_STEM_CHARS`] are not stemmed.
+
+use std::collections::HashSet;
+use std::fmt;
 use std::ops::Range;
-/// Analyser.
+use std::sync::Arc;
+
+use snowstem::{Algorithm, Stemmer};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::model::Language;
+use crate::normalize::fold_into;
+use crate::stem_lv;
+use crate::stopwords;
+
+/// Words with more characters than this are kept but not stemmed.
+pub const MAX_STEM_CHARS: usize = 64;
+
+/// The text analyser shared by compile time and query time.
+///
+/// Cheap to clone (an `Arc` inside), `Send` and `Sync`.
+#[derive(Clone)]
+pub struct Analyzer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// Snowball stemmers by language index; `None` for Latvian (own stripper).
+    stemmers: [Option<Stemmer>; 4],
+    /// Folded stop words by language index.
+    stop: [HashSet<&'static str>; 4],
+}
+
+impl fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Analyzer")
+            .field(
+                "stop_words",
+                &self.inner.stop.iter().map(HashSet::len).collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new()
+    }
+}
+
+impl Analyzer {
+    /// Builds the analyser: stemmers for pl/en/ru, the Latvian stripper, stop lists.
+    pub fn new() -> Analyzer {
+        let stop = stopwords::STOP.map(|list| list.iter().copied().collect::<HashSet<_>>());
+        Analyzer {
+            inner: Arc::new(Inner {
+                stemmers: [
+                    Some(Stemmer::create(Algorithm::Polish)),
+                    Some(Stemmer::create(Algorithm::English)),
+                    None,
+                    Some(Stemmer::create(Algorithm::Russian)),
+                ],
+                stop,
+            }),
+        }
+    }
+
+    /// True if `folded_word` is a stop word of `lang`.
+    pub fn is_stop_word(&self, folded_word: &str, lang: Language) -> bool {
+        self.inner.stop[lang.index()].contains(folded_word)
+    }
+
+    /// Splits `text` into words and analyses each as `lang`, replacing the contents
+    /// of `out`.
+    ///
+    /// Punctuation, emoji and whitespace are skipped. Never panics, whatever the input.
+    ///
+    /// ```
+    /// use faqbot::analyze::{Analyzed, Analyzer};
+    /// use faqbot::Language;
+    ///
+    /// let analyzer = Analyzer::new();
+    /// let mut out = Analyzed::new();
+    /// analyzer.analyze("Gdzie jest moja paczka?", Language::Pl, &mut out);
+    /// let stems: Vec<&str> = out.iter().filter(|t| !t.stop).map(|t| t.stem).collect();
+    /// assert_eq!(stems, ["gdzie", "paczk"]);
+    /// ```
+    pub fn analyze(&self, text: &str, lang: Language, out: &mut Analyzed) {
+        out.clear();
+        for (start, word) in text.unicode_word_indices() {
+            let end = start + word.len();
+            let f_start = out.text.len();
+            fold_word_into(word, &mut out.text);
+            let f_end = out.text.len();
+            if f_start == f_end {
+                // Only apostrophes or invisible characters: not a word.
+                continue;
+            }
+            let folded = &out.text[f_start..f_end];
+            let is_number = is_number(folded);
+            let stop = !is_number && self.is_stop_word(folded, lang);
+            let stem = if is_number || folded.chars().count() > MAX_STEM_CHARS {
+                f_start..f_end
+            } else {
+                self.stem_folded(folded, lang, &mut out.scratch);
+                if out.scratch == out.text[f_start..f_end] {
+                    f_start..f_end
+                } else {
+                    let s = out.text.len();
+                    out.text.push_str(&out.scratch);
+                    s..out.text.len()
+                }
+            };
+            out.tokens.push(Token {
+                start,
+                end,
+                folded: f_start..f_end,
+                stem,
+                stop,
+                is_number,
+            });
+        }
+    }
+
+    /// Writes the stem of one word into `out` (replacing its contents). The word may be
+    /// lower-cased with diacritics or already folded; the stem is always folded.
+    ///
+    /// ```
+    /// use faqbot::analyze::Analyzer;
+    /// use faqbot::Language;
+    ///
+    /// let a = Analyzer::new();
+    /// let (mut x, mut y) = (String::new(), String::new());
+    /// a.stem_word("zamówieniu", Language::Pl, &mut x);
+    /// a.stem_word("zamowienia", Language::Pl, &mut y);
+    /// assert_eq!(x, y);
+    /// ```
+    pub fn stem_word(&self, folded_or_lower_word: &str, lang: Language, out: &mut String) {
+        let mut folded = String::with_capacity(folded_or_lower_word.len());
+        fold_word_into(folded_or_lower_word, &mut folded);
+        if folded.chars().count() > MAX_STEM_CHARS {
+            out.clear();
+            out.push_str(&folded);
+        } else {
+            self.stem_folded(&folded, lang, out);
+        }
+    }
+
+    /// Stems an already folded word into `out`, replacing its contents.
+    fn stem_folded(&self, folded: &str, lang: Language, out: &mut String) {
+        out.clear();
+        match (lang, &self.inner.stemmers[lang.index()]) {
+            (Language::Lv, _) | (_, None) => {
+                // Folding again is a no-op on folded text (and ASCII takes a fast path).
+                stem_lv::stem(folded, out);
+            }
+            (_, Some(stemmer)) => {
+                stemmer.stem_into(folded, out);
+                if lang == Language::Pl {
+                    polish_folded_rules(out);
+                }
+            }
+        }
+        // Snowball can cut a short word to one letter; keep the word then.
+        if out.chars().count() < 2 {
+            out.clear();
+            out.push_str(folded);
+        }
+    }
+}
+
+/// Folds one word and drops apostrophes: "Don’t" → "dont", "What's" → "whats".
+///
+/// Apostrophes are dropped rather than split on because customers type both
+/// "don't" and "dont"; the English stemmer then treats "whats" like "what's".
+pub(crate) fn fold_word_into(word: &str, out: &mut String) {
+    // Folding piece by piece keeps this allocation-free.
+    for piece in word.split(['\'', '\u{2019}', '\u{2018}', '\u{02BC}']) {
+        fold_into(piece, out);
+    }
+}
+
+/// A folded word is a number if it starts with a digit and has only digits and
+/// decimal or thousands separators ("123", "12.50", "1,5").
+fn is_number(folded: &str) -> bool {
+    let mut chars = folded.chars();
+    matches!(chars.next(), Some(c) if c.is_numeric())
+        && chars.all(|c| c.is_numeric() || c == '.' || c == ',')
+}
+
+/// Post-rules on a Snowball Polish stem computed from a folded word.
+///
+/// Measured on inflection groups (zwrot/zwrotów, kurier/kurierzy, faktura/fakturze,
+/// paczka/paczek/paczce, zmienić/zmienię/zmieniłem, otrzymać/otrzymam): with the
+/// diacritics gone Snowball no longer recognises `-ów`, `-ć`, `-ł` endings nor the
+/// consonant alternations, and leaves these residues. Each rule only ever merges stems
+/// (it is a function of the stem), and each keeps at least 3-4 characters.
+fn polish_folded_rules(stem: &mut String) {
+    // Only ASCII-ending stems are touched; all suffixes below are ASCII.
+    let n = stem.chars().count();
+    let strip = |stem: &mut String, k: usize| {
+        let l = stem.len() - k;
+        stem.truncate(l);
+    };
+    let ends = |s: &String, a: &str, b: &str| s.ends_with(a) || s.ends_with(b);
+    // Infinitive -ić/-yć (zmienić → zmien) and past tense -ił/-ył (zmieniłem → zmienil
+    // → zmien); -ać/-eć and -ał only on longer stems (otrzymać, otrzymałem → otrzym),
+    // so that "zapłacę" → "zaplac" is not cut to "zapl".
+    let verb_ending = ((ends(stem, "ic", "yc") || ends(stem, "il", "yl")) && n >= 6)
+        || ((ends(stem, "ac", "ec") || stem.ends_with("al")) && n >= 7);
+    if verb_ending {
+        strip(stem, 2);
+    }
+    let n = stem.chars().count();
+    // Genitive plural -ów (kurierów → kurierow → kurier).
+    if stem.ends_with("ow") && n >= 6 {
+        strip(stem, 2);
+    }
+    // Nominative plural / locative alternation r → rz (kurierzy, fakturze).
+    else if stem.ends_with("rz") && n >= 5 {
+        strip(stem, 1);
+    }
+    // Fleeting e in genitive plural: paczek → paczk, przesyłek → przesylk.
+    else if n >= 5 && stem.ends_with("ek") {
+        let before = stem[..stem.len() - 2].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphabetic() && !is_vowel(c)) {
+            strip(stem, 2);
+            stem.push('k');
+        }
+    }
+    // Locative alternation k → c after cz, ł, n, r: paczce → paczc → paczk.
+    else if n >= 4 && stem.ends_with('c') {
+        let before = stem[..stem.len() - 1].chars().next_back();
+        if matches!(before, Some('z' | 'l' | 'n' | 'r')) {
+            strip(stem, 1);
+            stem.push('k');
+        }
+    }
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
+}
+
+/// One analysed word, stored as ranges into [`Analyzed`]'s text buffer.
+#[derive(Clone, Debug)]
+struct Token {
+    start: usize,
+    end: usize,
+    folded: Range<usize>,
+    stem: Range<usize>,
+    stop: bool,
+    is_number: bool,
+}
+
+/// The words of one analysed text: a reusable buffer.
+///
+/// Clear it (or let [`Analyzer::analyze`] clear it) and reuse it; once it has grown to
+/// fit the longest message, analysing allocates nothing.
 #[derive(Clone, Debug, Default)]
-pub struct Analyzer;
-/// Output buffer.
-#[derive(Clone, Debug, Default)]
-pub struct Analyzed { buf: String, toks: Vec<(usize, usize, Range<usize>, Range<usize>, bool, bool)> }
-/// A token.
-#[derive(Clone, Copy, Debug)]
+pub struct Analyzed {
+    /// Folded and stem text of all tokens, back to back.
+    text: String,
+    tokens: Vec<Token>,
+    /// Stemmer output before it is appended to `text`.
+    scratch: String,
+}
+
+impl Analyzed {
+    /// An empty buffer.
+    pub fn new() -> Analyzed {
+        Analyzed::default()
+    }
+
+    /// Removes all tokens, keeping the allocated capacity.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.tokens.clear();
+        self.scratch.clear();
+    }
+
+    /// The number of words.
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// True if there are no words.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// The `i`-th word, if any.
+    pub fn get(&self, i: usize) -> Option<TokenRef<'_>> {
+        self.tokens.get(i).map(|t| self.token_ref(t))
+    }
+
+    /// All words in text order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = TokenRef<'_>> + '_ {
+        self.tokens.iter().map(|t| self.token_ref(t))
+    }
+
+    fn token_ref<'a>(&'a self, t: &Token) -> TokenRef<'a> {
+        TokenRef {
+            start: t.start,
+            end: t.end,
+            folded: &self.text[t.folded.clone()],
+            stem: &self.text[t.stem.clone()],
+            stop: t.stop,
+            is_number: t.is_number,
+        }
+    }
+}
+
+/// One analysed word, borrowed from an [`Analyzed`] buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TokenRef<'a> {
-    /// Start byte.
+    /// Byte offset of the word's start in the original text (a char boundary).
     pub start: usize,
-    /// End byte.
+    /// Byte offset just past the word's end in the original text (a char boundary);
+    /// `&text[start..end]` is the word as written.
     pub end: usize,
-    /// Folded.
+    /// The word lower-cased, diacritics folded, apostrophes removed.
     pub folded: &'a str,
-    /// Stem.
+    /// The stem of the word in the analysed language, folded. Equals `folded` for
+    /// numbers and words longer than [`MAX_STEM_CHARS`].
     pub stem: &'a str,
-    /// Stop word.
+    /// A stop word of the analysed language (kept; the caller decides).
     pub stop: bool,
-    /// Number.
+    /// Digits, possibly with `.` or `,` separators.
     pub is_number: bool,
 }
-impl Analyzed {
-    /// New.
-    pub fn new() -> Self { Self::default() }
-    /// Clear.
-    pub fn clear(&mut self) { self.buf.clear(); self.toks.clear(); }
-    /// Len.
-    pub fn len(&self) -> usize { self.toks.len() }
-    /// Empty.
-    pub fn is_empty(&self) -> bool { self.toks.is_empty() }
-    /// Get.
-    pub fn get(&self, i: usize) -> Option<TokenRef<'_>> {
-        self.toks.get(i).map(|t| TokenRef { start: t.0, end: t.1, folded: &self.buf[t.2.clone()], stem: &self.buf[t.3.clone()], stop: t.4, is_number: t.5 })
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stem(lang: Language, w: &str) -> String {
+        let mut s = String::new();
+        Analyzer::new().stem_word(w, lang, &mut s);
+        s
     }
-    /// Iter.
-    pub fn iter(&self) -> impl Iterator<Item = TokenRef<'_>> { (0..self.len()).filter_map(|i| self.get(i)) }
-}
-impl Analyzer {
-    /// New.
-    pub fn new() -> Self { Analyzer }
-    /// Analyse.
-    pub fn analyze(&self, text: &str, _lang: Language, out: &mut Analyzed) {
-        out.clear();
-        for (s, w) in unicode_segmentation::UnicodeSegmentation::unicode_word_indices(text) {
-            let a = out.buf.len();
-            crate::normalize::fold_into(w, &mut out.buf);
-            let b = out.buf.len();
-            let f = out.buf[a..b].to_string();
-            let stem: String = f.chars().take(6).collect();
-            out.buf.push_str(&stem);
-            let c = out.buf.len();
-            let stop = matches!(f.as_str(), "the" | "a" | "is" | "my" | "i" | "to" | "w" | "na" | "jest" | "moja" | "mój" | "moj" | "и" | "в");
-            out.toks.push((s, s + w.len(), a..b, b..c, stop, f.chars().all(|c| c.is_ascii_digit())));
+
+    fn assert_one_stem(lang: Language, words: &[&str]) -> String {
+        let first = stem(lang, words[0]);
+        for w in words {
+            assert_eq!(stem(lang, w), first, "{w} should stem like {}", words[0]);
+        }
+        first
+    }
+
+    #[test]
+    fn polish_order_forms_with_and_without_diacritics_share_a_stem() {
+        let s = assert_one_stem(
+            Language::Pl,
+            &[
+                "zamówienie",
+                "zamówienia",
+                "zamówieniu",
+                "zamowienie",
+                "zamowienia",
+                "zamowieniu",
+                "zamówień",
+                "zamówieniem",
+            ],
+        );
+        assert_eq!(s, "zamowien");
+    }
+
+    #[test]
+    fn polish_parcel_forms_share_a_stem() {
+        let s = assert_one_stem(
+            Language::Pl,
+            &[
+                "paczka", "paczki", "paczkę", "paczke", "paczce", "paczką", "paczek",
+            ],
+        );
+        assert_eq!(s, "paczk");
+        assert_one_stem(
+            Language::Pl,
+            &[
+                "przesyłka",
+                "przesyłki",
+                "przesyłce",
+                "przesyłek",
+                "przesylke",
+            ],
+        );
+    }
+
+    #[test]
+    fn polish_folded_post_rules_merge_measured_groups() {
+        assert_one_stem(
+            Language::Pl,
+            &["kurier", "kurierów", "kurierzy", "kurierem"],
+        );
+        assert_one_stem(Language::Pl, &["zwrot", "zwrotu", "zwrotów"]);
+        assert_one_stem(Language::Pl, &["faktura", "fakturze", "fakturę"]);
+        assert_one_stem(
+            Language::Pl,
+            &["zmienić", "zmienic", "zmienię", "zmieniłem"],
+        );
+        assert_one_stem(Language::Pl, &["otrzymać", "otrzymałem", "otrzymam"]);
+        assert_one_stem(Language::Pl, &["zapłacić", "zapłacę", "zaplacilem"]);
+    }
+
+    #[test]
+    fn russian_order_forms_share_a_stem_and_yo_folds() {
+        assert_eq!(
+            assert_one_stem(
+                Language::Ru,
+                &["заказ", "заказа", "заказом", "заказу", "Заказы"]
+            ),
+            "заказ"
+        );
+        assert_one_stem(Language::Ru, &["ёлка", "елка", "Ёлки"]);
+    }
+
+    #[test]
+    fn latvian_order_forms_with_and_without_diacritics_share_a_stem() {
+        assert_one_stem(
+            Language::Lv,
+            &[
+                "pasūtījums",
+                "pasūtījumu",
+                "pasūtījuma",
+                "pasutijums",
+                "pasutijumu",
+            ],
+        );
+    }
+
+    #[test]
+    fn english_inflections_share_a_stem() {
+        assert_one_stem(Language::En, &["delivery", "deliveries"]);
+        assert_one_stem(Language::En, &["order", "orders", "ordered", "order's"]);
+    }
+
+    #[test]
+    fn short_words_are_not_stemmed_to_a_single_letter() {
+        for lang in Language::ALL {
+            for w in ["ok", "no", "tv", "да", "ja", "is"] {
+                assert!(stem(lang, w).chars().count() >= 2, "{w} in {lang}");
+            }
+        }
+    }
+
+    #[test]
+    fn offsets_point_at_original_words_and_punctuation_is_skipped() {
+        let text = "Gdzie jest MOJA paczka?! 😀 Zamówienie nr 12345, ok.";
+        let a = Analyzer::new();
+        let mut out = Analyzed::new();
+        a.analyze(text, Language::Pl, &mut out);
+        let words: Vec<&str> = out.iter().map(|t| &text[t.start..t.end]).collect();
+        assert_eq!(
+            words,
+            [
+                "Gdzie",
+                "jest",
+                "MOJA",
+                "paczka",
+                "Zamówienie",
+                "nr",
+                "12345",
+                "ok"
+            ]
+        );
+        let t = out.get(2).unwrap();
+        assert_eq!((t.folded, t.stop), ("moja", true));
+        let t = out.get(4).unwrap();
+        assert_eq!((t.folded, t.stem), ("zamowienie", "zamowien"));
+        let t = out.get(6).unwrap();
+        assert!(t.is_number && !t.stop && t.stem == "12345");
+        assert!(out.get(8).is_none());
+        assert_eq!(out.len(), 8);
+    }
+
+    #[test]
+    fn question_words_and_negations_are_not_stop_words() {
+        let a = Analyzer::new();
+        let mut out = Analyzed::new();
+        let cases = [
+            (Language::En, "where when how much not no yes", "how"),
+            (Language::Pl, "gdzie kiedy ile nie tak", ""),
+            (Language::Lv, "kur kad cik ne nav", ""),
+            (Language::Ru, "где когда сколько не нет да", ""),
+        ];
+        for (lang, text, allowed_stop) in cases {
+            a.analyze(text, lang, &mut out);
+            for t in out.iter() {
+                assert!(
+                    !t.stop || t.folded == allowed_stop,
+                    "{} in {lang}",
+                    t.folded
+                );
+            }
+        }
+        a.analyze("where is my order", Language::En, &mut out);
+        let stops: Vec<bool> = out.iter().map(|t| t.stop).collect();
+        assert_eq!(stops, [false, true, true, false]);
+    }
+
+    #[test]
+    fn english_apostrophes_are_dropped_in_folded_form() {
+        let a = Analyzer::new();
+        let mut out = Analyzed::new();
+        let text = "Don’t know what's my order's status, I'm lost";
+        a.analyze(text, Language::En, &mut out);
+        let folded: Vec<&str> = out.iter().map(|t| t.folded).collect();
+        assert_eq!(
+            folded,
+            ["dont", "know", "whats", "my", "orders", "status", "im", "lost"]
+        );
+        assert_eq!(
+            &text[out.get(0).unwrap().start..out.get(0).unwrap().end],
+            "Don’t"
+        );
+        assert!(!out.get(0).unwrap().stop, "negation stays");
+        assert!(out.get(2).unwrap().stop && out.get(6).unwrap().stop);
+        assert_eq!(out.get(4).unwrap().stem, "order");
+    }
+
+    #[test]
+    fn very_long_words_are_kept_unstemmed() {
+        let word = "zamówienia".repeat(10);
+        let a = Analyzer::new();
+        let mut out = Analyzed::new();
+        a.analyze(&word, Language::Pl, &mut out);
+        assert_eq!(out.len(), 1);
+        let t = out.get(0).unwrap();
+        assert_eq!(t.stem, t.folded);
+        assert_eq!((t.start, t.end), (0, word.len()));
+    }
+
+    #[test]
+    fn buffer_is_reused_without_growing() {
+        let a = Analyzer::new();
+        let mut out = Analyzed::new();
+        let text = "Gdzie jest moja paczka? Zamówiłem ją tydzień temu.";
+        a.analyze(text, Language::Pl, &mut out);
+        let caps = (out.text.capacity(), out.tokens.capacity());
+        for _ in 0..10 {
+            a.analyze(text, Language::Pl, &mut out);
+        }
+        assert_eq!(caps, (out.text.capacity(), out.tokens.capacity()));
+    }
+
+    #[test]
+    fn analyzer_is_send_sync_clone_debug() {
+        fn assert_traits<T: Send + Sync + Clone + fmt::Debug>() {}
+        assert_traits::<Analyzer>();
+        assert_traits::<Analyzed>();
+    }
+
+    #[test]
+    fn analysis_never_panics_and_offsets_stay_on_char_boundaries() {
+        let bytes: Vec<u8> = (0..65_536u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+            .collect();
+        let nasty = [
+            String::new(),
+            "a".repeat(1 << 20),
+            String::from_utf8_lossy(&bytes).into_owned(),
+            "e\u{301}\u{301}\u{301} \u{301}x \u{306}".to_string(),
+            "שלום עולם مرحبا بالعالم".to_string(),
+            "👨\u{200D}👩\u{200D}👧 😀\u{200D}a a\u{200D}b \u{200B}\u{FEFF}".to_string(),
+            "'''' ’’ don'' 'x' 1,2,3.4.".to_string(),
+            "ZAMÓWIENIE ЗАКАЗ PASŪTĪJUMS 注文 ﷽".to_string(),
+        ];
+        let a = Analyzer::new();
+        let mut out = Analyzed::new();
+        for text in &nasty {
+            for lang in Language::ALL {
+                a.analyze(text, lang, &mut out);
+                for t in out.iter() {
+                    assert!(t.start < t.end && t.end <= text.len());
+                    assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+                    assert!(!t.folded.is_empty() && !t.stem.is_empty());
+                }
+            }
         }
     }
 }

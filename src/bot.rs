@@ -1035,7 +1035,6 @@ fn compile(
             detector.add_vocabulary(input.lang, t.folded);
         }
     }
-    detector.finish();
 
     // Keywords.
     let mut keywords: HashMap<Box<str>, Vec<usize>> = HashMap::new();

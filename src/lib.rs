@@ -19,8 +19,9 @@ pub mod lang;
 pub mod load;
 pub mod model;
 pub mod normalize;
-pub mod validate;
 mod stem_lv;
+mod stopwords;
+pub mod validate;
 
 pub use bot::{Bot, BotBuilder, Input, DEFAULT_MAX_MESSAGE_BYTES};
 pub use decide::{Decision, DecisionKind};
