@@ -13,8 +13,8 @@ use regex::Regex;
 
 use crate::analyze::{Analyzed, Analyzer};
 use crate::decide::{
-    self, Answer, Choice, Clarify, Decision, DecisionKind, Escalate, EscalationReason,
-    Explanation, Fallback, Handoff, HumanMode, LanguageSource, ScoredIntent, TypoCorrection,
+    self, Answer, Choice, Clarify, Decision, DecisionKind, Escalate, EscalationReason, Explanation,
+    Fallback, Handoff, HumanMode, LanguageSource, ScoredIntent, TypoCorrection,
 };
 use crate::diag::{Diagnostic, DiagnosticKind, LoadError, Severity};
 use crate::hours::Hours;
@@ -230,7 +230,14 @@ impl Bot {
     /// candidates, best first (context-only intents excluded). For evaluation tools.
     pub fn rank(&self, message: &str, language: Option<Language>) -> Vec<ScoredIntent> {
         let session = Session::new();
-        let turn = self.prepare(&session, Input { text: message, language, now: None });
+        let turn = self.prepare(
+            &session,
+            Input {
+                text: message,
+                language,
+                now: None,
+            },
+        );
         let (ranked, _) = self.rank_turn(&session, &turn);
         ranked
     }
@@ -341,13 +348,16 @@ impl Bot {
                     }
                     seen.push(kw_id);
                     let kw = &inner.keyword_list[kw_id];
-                    let matches = kw.stems.iter().zip(&kw.folded).enumerate().all(
-                        |(j, (s, f))| {
+                    let matches = kw
+                        .stems
+                        .iter()
+                        .zip(&kw.folded)
+                        .enumerate()
+                        .all(|(j, (s, f))| {
                             tokens
                                 .get(k + j)
                                 .is_some_and(|&(tf, ts)| ts == &**s || tf == &**f)
-                        },
-                    );
+                        });
                     if matches {
                         let e = evidence.entry(kw.intent).or_insert_with(|| Evidence {
                             hit: IntentHit {
@@ -458,7 +468,11 @@ impl Bot {
             .unwrap_or_else(|| id.to_string())
     }
 
-    fn message(&self, pick: fn(&crate::model::Messages) -> &BTreeMap<Language, String>, lang: Language) -> String {
+    fn message(
+        &self,
+        pick: fn(&crate::model::Messages) -> &BTreeMap<Language, String>,
+        lang: Language,
+    ) -> String {
         let m = pick(&self.inner.settings.messages);
         m.get(&lang)
             .or_else(|| m.get(&self.inner.settings.default_language))
@@ -467,7 +481,12 @@ impl Bot {
             .unwrap_or_default()
     }
 
-    fn explanation(&self, turn: &Turn<'_>, candidates: &[ScoredIntent], rule: String) -> Explanation {
+    fn explanation(
+        &self,
+        turn: &Turn<'_>,
+        candidates: &[ScoredIntent],
+        rule: String,
+    ) -> Explanation {
         let corrections = turn.corrections.borrow().clone();
         let all_stop = turn.analyzed.iter().all(|t| t.stop);
         Explanation {
@@ -575,7 +594,16 @@ impl Bot {
                     top_conf - second_conf,
                     t.margin
                 );
-                self.answer(session, turn, now, &id, top_conf, &candidates, captured, rule)
+                self.answer(
+                    session,
+                    turn,
+                    now,
+                    &id,
+                    top_conf,
+                    &candidates,
+                    captured,
+                    rule,
+                )
             }
             DecisionKind::Clarify => {
                 let floor = (top_conf - 2.0 * t.margin).max(t.clarify * 0.75);
@@ -655,7 +683,11 @@ impl Bot {
         }
         for re in &inner.frustration_patterns {
             if let Some(m) = re.find(turn.text) {
-                return Some(format!("pattern /{}/ matched \"{}\"", re.as_str(), m.as_str()));
+                return Some(format!(
+                    "pattern /{}/ matched \"{}\"",
+                    re.as_str(),
+                    m.as_str()
+                ));
             }
         }
         let min = inner.settings.escalation.shouting_min_letters;
@@ -860,23 +892,18 @@ impl Bot {
             text.push_str(&handoff_msg);
         }
         let confidence = candidates.first().map_or(0.0, |c| c.confidence);
-        let about = intent
-            .clone()
-            .or_else(|| {
-                candidates
-                    .first()
-                    .filter(|c| c.confidence >= self.thresholds.clarify)
-                    .map(|c| c.intent.clone())
-            });
+        let about = intent.clone().or_else(|| {
+            candidates
+                .first()
+                .filter(|c| c.confidence >= self.thresholds.clarify)
+                .map(|c| c.intent.clone())
+        });
         let summary = summary(
             reason,
             turn.lang,
-            about.as_deref().map(|id| {
-                (
-                    id,
-                    self.label(id, inner.settings.default_language),
-                )
-            }),
+            about
+                .as_deref()
+                .map(|id| (id, self.label(id, inner.settings.default_language))),
             turn.text,
             &session.values,
         );

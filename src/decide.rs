@@ -360,9 +360,13 @@ pub fn verdict(t: &Thresholds, top: f32, second: f32) -> DecisionKind {
 /// "ostatnia". Returns the 0-based option index.
 pub(crate) fn ordinal_choice(folded_words: &[&str], options: usize) -> Option<usize> {
     // Ordinal stems per language, folded; matched as word prefixes.
-    const FIRST: &[&str] = &["first", "1st", "pierwsz", "pirm", "перв", "один", "jeden", "viens"];
+    const FIRST: &[&str] = &[
+        "first", "1st", "pierwsz", "pirm", "перв", "один", "jeden", "viens",
+    ];
     const SECOND: &[&str] = &["second", "2nd", "drug", "otr", "втор", "два", "dwa", "divi"];
-    const THIRD: &[&str] = &["third", "3rd", "trzec", "tres", "трет", "три", "trzy", "tris", "trīs"];
+    const THIRD: &[&str] = &[
+        "third", "3rd", "trzec", "tres", "трет", "три", "trzy", "tris", "trīs",
+    ];
     const LAST: &[&str] = &["last", "ostatn", "pedej", "послед"];
     let mut found: Option<usize> = None;
     for w in folded_words {
@@ -391,8 +395,27 @@ pub(crate) fn ordinal_choice(folded_words: &[&str], options: usize) -> Option<us
 /// Short affirmations ("yes", "tak", "jā", "да"), folded.
 pub(crate) fn is_affirmation(folded_words: &[&str]) -> bool {
     const YES: &[&str] = &[
-        "yes", "yeah", "yep", "sure", "ok", "okay", "please", "tak", "jasne", "pewnie", "prosze",
-        "poprosze", "ja", "jaa", "labi", "ludzu", "да", "ага", "конечно", "пожалуйста", "угу",
+        "yes",
+        "yeah",
+        "yep",
+        "sure",
+        "ok",
+        "okay",
+        "please",
+        "tak",
+        "jasne",
+        "pewnie",
+        "prosze",
+        "poprosze",
+        "ja",
+        "jaa",
+        "labi",
+        "ludzu",
+        "да",
+        "ага",
+        "конечно",
+        "пожалуйста",
+        "угу",
     ];
     !folded_words.is_empty()
         && folded_words.len() <= 3

@@ -164,6 +164,12 @@ mod tests {
         })
         .expect("utc");
         let a = h.availability("x", at("2026-11-23T10:00:00Z"));
-        assert_eq!(a, Availability { open: false, next_open: None });
+        assert_eq!(
+            a,
+            Availability {
+                open: false,
+                next_open: None
+            }
+        );
     }
 }

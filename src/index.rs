@@ -218,7 +218,11 @@ pub(crate) fn max_edits(chars: usize) -> usize {
 
 impl Index {
     /// Builds the index. `intent_count` intents; every example of every intent in `inputs`.
-    pub(crate) fn build(analyzer: &Analyzer, intent_count: usize, inputs: &[IndexInput<'_>]) -> Index {
+    pub(crate) fn build(
+        analyzer: &Analyzer,
+        intent_count: usize,
+        inputs: &[IndexInput<'_>],
+    ) -> Index {
         let mut features: HashMap<Box<str>, u32> = HashMap::new();
         let mut feature_kind: Vec<char> = Vec::new();
         let mut analyzed = Analyzed::new();
@@ -354,15 +358,14 @@ impl Index {
             if max_edits(w.folded.chars().count()) == 0 {
                 continue;
             }
-            deletes
-                .entry(w.folded.clone())
-                .or_default()
-                .push(id as u32);
+            deletes.entry(w.folded.clone()).or_default().push(id as u32);
             let two = max_edits(w.folded.chars().count()) >= 2;
             deletes_of(&w.folded, |d| {
                 if two {
                     // Two edits (a transposition plus one more) need deletions on both sides.
-                    deletes_of(&d, |dd| deletes.entry(dd.into()).or_default().push(id as u32));
+                    deletes_of(&d, |dd| {
+                        deletes.entry(dd.into()).or_default().push(id as u32)
+                    });
                 }
                 deletes.entry(d.into()).or_default().push(id as u32);
             });
@@ -554,7 +557,11 @@ impl Index {
             .map(|k| k.len() + map_entry)
             .sum::<usize>()
             + self.features.capacity().saturating_sub(self.features.len()) * map_entry;
-        let vocab: usize = self.vocab.keys().map(|k| k.len() + map_entry).sum::<usize>()
+        let vocab: usize = self
+            .vocab
+            .keys()
+            .map(|k| k.len() + map_entry)
+            .sum::<usize>()
             + self
                 .vocab_words
                 .iter()
@@ -563,7 +570,9 @@ impl Index {
         let deletes: usize = self
             .deletes
             .iter()
-            .map(|(k, v)| k.len() + v.capacity() * 4 + std::mem::size_of::<(Box<str>, Vec<u32>)>() + 8)
+            .map(|(k, v)| {
+                k.len() + v.capacity() * 4 + std::mem::size_of::<(Box<str>, Vec<u32>)>() + 8
+            })
             .sum();
         features
             + vocab

@@ -41,8 +41,7 @@ fn same_word(m: MsgWord<'_>, p: &Word) -> bool {
         return true;
     }
     let (a, b) = (m.stem, &*p.stem);
-    if a.chars().count() >= 5 && b.chars().count() >= 5 && (a.starts_with(b) || b.starts_with(a))
-    {
+    if a.chars().count() >= 5 && b.chars().count() >= 5 && (a.starts_with(b) || b.starts_with(a)) {
         return true;
     }
     let len = p.folded.chars().count();
@@ -131,7 +130,10 @@ mod tests {
         let mut m = PerLanguage::new();
         m.insert(
             lang,
-            phrases.iter().map(|p| Located::new(p.to_string())).collect(),
+            phrases
+                .iter()
+                .map(|p| Located::new(p.to_string()))
+                .collect(),
         );
         PhraseMatcher::new(&Analyzer::new(), &m)
     }

@@ -34,8 +34,7 @@ pub(crate) struct Evidence {
 impl Evidence {
     /// The calibrated confidence.
     pub(crate) fn confidence(&self) -> f32 {
-        let mut s =
-            EXAMPLE_WEIGHT * self.hit.example_sim + CENTROID_WEIGHT * self.hit.centroid_sim;
+        let mut s = EXAMPLE_WEIGHT * self.hit.example_sim + CENTROID_WEIGHT * self.hit.centroid_sim;
         for (k, _) in self.keywords.iter().enumerate().take(3) {
             let gain = if k == 0 {
                 KEYWORD_GAIN

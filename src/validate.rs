@@ -2,4 +2,6 @@
 use crate::diag::Diagnostic;
 use crate::model::Content;
 /// Validate.
-pub fn validate(_content: &Content) -> Vec<Diagnostic> { Vec::new() }
+pub fn validate(_content: &Content) -> Vec<Diagnostic> {
+    Vec::new()
+}

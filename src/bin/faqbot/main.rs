@@ -1,1 +1,269 @@
-fn main(){}
+//! `faqbot`: the command-line tool for content editors and developers.
+//!
+//! Glue over the public library API only. Exit codes: 0 ok, 1 problems found or tests
+//! failed, 2 usage or I/O error.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use faqbot::{Bot, Decision, Input, Language, Session};
+
+mod eval;
+mod output;
+mod test_cmd;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "faqbot",
+    version,
+    about = "Rule-based FAQ bot: check content, ask, chat, evaluate, test"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Validate a content directory; report every problem with file:line:column.
+    Check {
+        /// Content directory.
+        #[arg(default_value = "intents")]
+        dir: PathBuf,
+        /// Print diagnostics as JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer one message with a fresh session.
+    Ask {
+        /// Content directory.
+        #[arg(long, default_value = "intents")]
+        intents: PathBuf,
+        /// Force the language (pl, en, lv, ru).
+        #[arg(long)]
+        lang: Option<Language>,
+        /// Current time (RFC 3339), for business hours.
+        #[arg(long)]
+        now: Option<jiff::Timestamp>,
+        /// Print the decision as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Explain the decision (matched example, keywords, corrections, runner-up).
+        #[arg(long)]
+        explain: bool,
+        /// The message.
+        message: Vec<String>,
+    },
+    /// A conversation with one session (one message per line when stdin is not a terminal).
+    Chat {
+        /// Content directory.
+        #[arg(long, default_value = "intents")]
+        intents: PathBuf,
+        /// Force the language (pl, en, lv, ru).
+        #[arg(long)]
+        lang: Option<Language>,
+        /// Current time (RFC 3339), for business hours.
+        #[arg(long)]
+        now: Option<jiff::Timestamp>,
+        /// Print one JSON object per decision.
+        #[arg(long)]
+        json: bool,
+        /// Explain each decision.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Evaluate understanding on a JSONL dataset (text, intent, split, lang).
+    Eval(eval::EvalArgs),
+    /// Run conversation test files (YAML).
+    Test(test_cmd::TestArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("faqbot: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Check { dir, json } => check(&dir, json),
+        Command::Ask {
+            intents,
+            lang,
+            now,
+            json,
+            explain,
+            message,
+        } => {
+            let bot = load_bot(&intents)?;
+            let mut session = Session::new();
+            let text = message.join(" ");
+            let input = Input {
+                text: &text,
+                language: lang,
+                now,
+            };
+            let d = bot.respond_with(&mut session, input);
+            print_decision(&d, json, explain)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Chat {
+            intents,
+            lang,
+            now,
+            json,
+            explain,
+        } => chat(&intents, lang, now, json, explain),
+        Command::Eval(args) => eval::run(args),
+        Command::Test(args) => test_cmd::run(args),
+    }
+}
+
+/// Loads a bot, printing every diagnostic when the content has errors.
+pub(crate) fn load_bot(dir: &std::path::Path) -> Result<Bot> {
+    if !dir.is_dir() {
+        anyhow::bail!("content directory {} not found", dir.display());
+    }
+    Bot::from_dir(dir).map_err(|e| {
+        let lines: Vec<String> = e.diagnostics().iter().map(|d| d.to_string()).collect();
+        anyhow::anyhow!(
+            "the content in {} has errors (run `faqbot check {}`):\n{}",
+            dir.display(),
+            dir.display(),
+            lines.join("\n")
+        )
+    })
+}
+
+fn check(dir: &std::path::Path, json: bool) -> Result<ExitCode> {
+    if !dir.is_dir() {
+        anyhow::bail!("content directory {} not found", dir.display());
+    }
+    let loaded = faqbot::load::load_dir(dir);
+    let mut diagnostics = loaded.diagnostics.clone();
+    if !loaded.has_errors() {
+        // Compilation may find what validation cannot (it also runs validation).
+        if let Err(e) = Bot::from_content(loaded.content.clone()) {
+            for d in e.diagnostics() {
+                if !diagnostics.iter().any(|x| x.to_string() == d.to_string()) {
+                    diagnostics.push(d.clone());
+                }
+            }
+        }
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity() == faqbot::diag::Severity::Error)
+        .count();
+    let warnings = diagnostics.len() - errors;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for d in &diagnostics {
+        if json {
+            writeln!(out, "{}", serde_json::to_string(d)?)?;
+        } else {
+            let source = d
+                .pos()
+                .and_then(|p| loaded.sources.get(&p.file))
+                .map(String::as_str);
+            writeln!(out, "{}", d.render(source))?;
+        }
+    }
+    if !json {
+        let intents = loaded.content.intents.len();
+        writeln!(
+            out,
+            "{}: {} intent(s), {} error(s), {} warning(s)",
+            dir.display(),
+            intents,
+            errors,
+            warnings
+        )?;
+    }
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_decision(d: &Decision, json: bool, explain: bool) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&output::flat_json(d, explain))?
+        )?;
+    } else {
+        write!(out, "{}", output::plain(d, explain))?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn chat(
+    dir: &std::path::Path,
+    lang: Option<Language>,
+    now: Option<jiff::Timestamp>,
+    json: bool,
+    explain: bool,
+) -> Result<ExitCode> {
+    let bot = load_bot(dir)?;
+    let mut session = Session::new();
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    if interactive {
+        eprintln!(
+            "faqbot chat: {} intents in {}, languages {}. Type a message; Ctrl-D to quit.",
+            bot.intent_count(),
+            dir.display(),
+            bot.settings()
+                .languages
+                .iter()
+                .map(|l| l.code())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let mut line = Vec::new();
+    let mut reader = stdin.lock();
+    loop {
+        if interactive {
+            eprint!("> ");
+            std::io::stderr().flush().ok();
+        }
+        line.clear();
+        // Read bytes, not `String`: a line of binary garbage must not stop the chat.
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .context("reading standard input")?;
+        if n == 0 {
+            break;
+        }
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim_end_matches(['\n', '\r']);
+        if interactive && text.trim().is_empty() {
+            continue;
+        }
+        let d = bot.respond_with(
+            &mut session,
+            Input {
+                text,
+                language: lang,
+                now,
+            },
+        );
+        print_decision(&d, json, explain)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
