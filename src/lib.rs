@@ -21,6 +21,8 @@ mod score;
 pub mod session;
 mod stem_lv;
 mod stopwords;
+mod load_cases;
+pub mod testing;
 pub mod validate;
 
 pub use bot::{Bot, BotBuilder, Input, DEFAULT_MAX_MESSAGE_BYTES};
