@@ -12,7 +12,9 @@ pub mod lang;
 pub mod load;
 pub mod model;
 pub mod normalize;
-pub mod validate;
 mod stem_lv;
+pub mod validate;
 
+pub use diag::{Diagnostic, DiagnosticKind, LoadError, Severity};
+pub use load::{load_dir, Loaded};
 pub use model::{Content, IntentDef, Language, Located, Pos, Settings};
