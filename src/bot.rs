@@ -144,8 +144,8 @@ impl BotBuilder {
             .into_iter()
             .filter(|d| d.severity() == Severity::Error)
             .collect();
-        if !errors.is_empty() {
-            return Err(LoadError::new(errors));
+        if let Some(e) = LoadError::new(errors) {
+            return Err(e);
         }
         compile(self.content, self.thresholds, self.max_message_bytes)
     }
@@ -1032,8 +1032,8 @@ fn compile(
         },
         None => None,
     };
-    if !errors.is_empty() {
-        return Err(LoadError::new(errors));
+    if let Some(e) = LoadError::new(errors) {
+        return Err(e);
     }
 
     // Index inputs: every example of every intent.

@@ -27,6 +27,7 @@ pub mod validate;
 
 pub use bot::{Bot, BotBuilder, Input, DEFAULT_MAX_MESSAGE_BYTES};
 pub use decide::{Decision, DecisionKind};
-pub use diag::{Diagnostic, LoadError};
+pub use diag::{Diagnostic, DiagnosticKind, LoadError, Severity};
+pub use load::{load_dir, Loaded};
 pub use model::{Content, IntentDef, Language, Located, Pos, Settings};
 pub use session::Session;

@@ -120,20 +120,27 @@ fn turn(
     }
 }
 
+/// Wraps error diagnostics (never empty here) into the error type.
+fn fail(errors: Vec<Diagnostic>) -> Result<TestFile, LoadError> {
+    LoadError::new(errors).map_or_else(|| Ok(TestFile::default()), Err)
+}
+
 /// Parses a test file's text. `path` is used in positions.
 pub(crate) fn parse(path: &Path, text: &str) -> Result<TestFile, LoadError> {
     let file: Arc<Path> = Arc::from(path);
-    let raw: RawFile = serde_saphyr::from_str(text).map_err(|e| {
+    let raw: Result<RawFile, _> = serde_saphyr::from_str(text).map_err(|e| {
         let at = e
             .location()
             .and_then(|l| pos(&file, l.line(), l.column()))
             .or_else(|| pos(&file, 1, 1));
         let msg = e.to_string();
         let first = msg.lines().next().unwrap_or("invalid YAML").to_string();
-        LoadError::new(vec![
-            Diagnostic::error(DiagnosticKind::InvalidValue, first).at(at)
-        ])
-    })?;
+        vec![Diagnostic::error(DiagnosticKind::Syntax, first).at(at)]
+    });
+    let raw = match raw {
+        Ok(r) => r,
+        Err(d) => return fail(d),
+    };
     let mut errors = Vec::new();
     let mut out = TestFile::default();
     for c in raw.conversations {
@@ -164,25 +171,28 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<TestFile, LoadError> {
     if errors.is_empty() {
         Ok(out)
     } else {
-        Err(LoadError::new(errors))
+        fail(errors)
     }
 }
 
 /// Reads and parses a test file.
 pub(crate) fn load(path: &Path) -> Result<TestFile, LoadError> {
-    let io = |msg: String| {
-        LoadError::new(vec![Diagnostic::error(DiagnosticKind::Io, msg)])
+    let io = |msg: String| fail(vec![Diagnostic::error(DiagnosticKind::Io, msg)]);
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return io(format!("{}: {e}", path.display())),
     };
-    let meta = std::fs::metadata(path).map_err(|e| io(format!("{}: {e}", path.display())))?;
     if meta.len() > MAX_TEST_FILE_BYTES {
-        return Err(io(format!(
+        return io(format!(
             "{}: test file larger than {} bytes",
             path.display(),
             MAX_TEST_FILE_BYTES
-        )));
+        ));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| io(format!("{}: {e}", path.display())))?;
-    parse(path, &text)
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse(path, &text),
+        Err(e) => io(format!("{}: {e}", path.display())),
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,596 @@
-//! Stage `validate` (temporary stand-in until the real one lands).
-use crate::diag::Diagnostic;
-use crate::model::Content;
-/// Validate.
-pub fn validate(_content: &Content) -> Vec<Diagnostic> {
-    Vec::new()
+//! Stage `validate`: semantic checks on a [`Content`], wherever it came from.
+//!
+//! The loader ([`crate::load`]) runs these on what it read, but they work on content built
+//! in code too (positions are then simply absent). Checks: unique intent ids and id
+//! syntax, duplicate examples (also across intents), regexes that do not compile,
+//! answers/labels/bot messages missing for a declared language, answer placeholders no
+//! pattern captures, empty intents, references to unknown intents, examples in undeclared
+//! languages, too few examples, and threshold sanity.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::diag::{Diagnostic, DiagnosticKind as Kind};
+use crate::model::{Content, IntentDef, Language, Located, Pos, Settings};
+
+/// Fewer examples than this in a language (that has examples at all) gives a warning.
+pub const MIN_EXAMPLES: usize = 3;
+
+/// Runs every semantic check and returns all problems found (errors and warnings).
+pub fn validate(content: &Content) -> Vec<Diagnostic> {
+    validate_with(content, &LoadedExtras::for_code())
+}
+
+/// What the loader knows beyond the model: positions of settings that the model does not
+/// carry, and what could not be loaded (to avoid follow-on noise).
+#[derive(Debug, Default)]
+pub(crate) struct LoadedExtras {
+    /// `bot.yaml` was read; when false, per-language completeness is not checked.
+    pub settings_known: bool,
+    /// A file could not be read at all, so its intents are unknown.
+    pub some_file_failed: bool,
+    /// Ids of intents that exist in a file but failed to load.
+    pub unloaded_ids: Vec<String>,
+    pub languages_pos: Option<Pos>,
+    pub default_language_pos: Option<Pos>,
+    /// answer, clarify, margin.
+    pub threshold_pos: [Option<Pos>; 3],
+    pub messages_pos: Option<Pos>,
+    /// fallback, clarify, handoff, out_of_hours.
+    pub message_pos: [Option<Pos>; 4],
+}
+
+impl LoadedExtras {
+    fn for_code() -> Self {
+        LoadedExtras {
+            settings_known: true,
+            ..LoadedExtras::default()
+        }
+    }
+}
+
+pub(crate) fn validate_with(content: &Content, extras: &LoadedExtras) -> Vec<Diagnostic> {
+    let mut v = Validator {
+        diags: Vec::new(),
+        settings: &content.settings,
+        extras,
+    };
+    if extras.settings_known {
+        v.settings();
+    }
+    v.intent_ids(&content.intents);
+    v.duplicate_examples(&content.intents);
+    for intent in &content.intents {
+        v.intent(intent);
+    }
+    v.references(&content.intents);
+    v.diags
+}
+
+struct Validator<'a> {
+    diags: Vec<Diagnostic>,
+    settings: &'a Settings,
+    extras: &'a LoadedExtras,
+}
+
+impl Validator<'_> {
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn settings(&mut self) {
+        let s = self.settings;
+        let e = self.extras;
+        if s.languages.is_empty() {
+            self.push(
+                Diagnostic::error(Kind::InvalidValue, "`languages` is empty")
+                    .at(e.languages_pos.clone().or(s.pos.clone()))
+                    .with_hint("list at least one of pl, en, lv, ru"),
+            );
+        } else if !s.languages.contains(&s.default_language) {
+            self.push(
+                Diagnostic::error(
+                    Kind::UnknownLanguage,
+                    format!(
+                        "default language `{}` is not in `languages`",
+                        s.default_language
+                    ),
+                )
+                .at(e.default_language_pos.clone().or(s.pos.clone()))
+                .with_hint(format!("add `{}` to `languages`", s.default_language)),
+            );
+        }
+        let t = s.thresholds;
+        for (i, (name, value)) in [
+            ("answer", t.answer),
+            ("clarify", t.clarify),
+            ("margin", t.margin),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if !(0.0..=1.0).contains(&value) {
+                self.push(
+                    Diagnostic::error(
+                        Kind::InvalidValue,
+                        format!("threshold `{name}` is {value}; it must be between 0 and 1"),
+                    )
+                    .at(e.threshold_pos[i].clone().or(s.pos.clone())),
+                );
+            }
+        }
+        if t.clarify > t.answer {
+            self.push(
+                Diagnostic::error(
+                    Kind::InvalidValue,
+                    format!(
+                        "threshold `clarify` ({}) is above `answer` ({})",
+                        t.clarify, t.answer
+                    ),
+                )
+                .at(e.threshold_pos[1].clone().or(s.pos.clone()))
+                .with_hint("clarify must be at most answer: below answer the bot asks, below clarify it gives up"),
+            );
+        }
+        for p in &s.escalation.frustration_patterns {
+            self.regex(p, "frustration pattern");
+        }
+        let m = &s.messages;
+        for (i, (name, map)) in [
+            ("fallback", &m.fallback),
+            ("clarify", &m.clarify),
+            ("handoff", &m.handoff),
+            ("out_of_hours", &m.out_of_hours),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            for lang in &s.languages {
+                if !map.contains_key(lang) {
+                    self.push(
+                        Diagnostic::error(
+                            Kind::MissingMessage,
+                            format!("bot message `{name}` has no `{lang}` text"),
+                        )
+                        .at(e.message_pos[i]
+                            .clone()
+                            .or(e.messages_pos.clone())
+                            .or(s.pos.clone())),
+                    );
+                }
+            }
+        }
+    }
+
+    fn intent_ids(&mut self, intents: &[IntentDef]) {
+        let mut first: HashMap<&str, Option<&Pos>> = HashMap::new();
+        for intent in intents {
+            let id = &intent.id;
+            if id.value.is_empty()
+                || !id
+                    .value
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
+                self.push(
+                    Diagnostic::error(
+                        Kind::InvalidValue,
+                        format!("intent id `{}` may only use a-z, 0-9 and _", id.value),
+                    )
+                    .at(pos_of(id, intent))
+                    .with_hint(format!("e.g. `{}`", suggest_id(&id.value))),
+                );
+            }
+            match first.get(id.value.as_str()) {
+                Some(prev) => {
+                    let d = Diagnostic::error(
+                        Kind::DuplicateIntentId,
+                        format!("duplicate intent id `{}`", id.value),
+                    )
+                    .at(pos_of(id, intent))
+                    .with_related("first at", prev.cloned());
+                    self.push(d);
+                }
+                None => {
+                    first.insert(&id.value, id.pos.as_ref().or(intent.pos.as_ref()));
+                }
+            }
+        }
+    }
+
+    fn duplicate_examples(&mut self, intents: &[IntentDef]) {
+        // Per language: one key can only mean one intent.
+        let mut seen: HashMap<(Language, String), (&str, &Located<String>)> = HashMap::new();
+        for intent in intents {
+            for (lang, examples) in &intent.examples {
+                for ex in examples {
+                    let key = simple_key(&ex.value);
+                    if key.is_empty() {
+                        self.push(
+                            Diagnostic::error(Kind::InvalidValue, "empty example")
+                                .at(pos_of(ex, intent)),
+                        );
+                        continue;
+                    }
+                    match seen.get(&(*lang, key.clone())) {
+                        Some((other_id, first)) => {
+                            let message = if *other_id == intent.id.value {
+                                format!("duplicate example \"{}\"", ex.value)
+                            } else {
+                                format!(
+                                    "duplicate example \"{}\" (also in intent `{other_id}`)",
+                                    ex.value
+                                )
+                            };
+                            self.push(
+                                Diagnostic::error(Kind::DuplicateExample, message)
+                                    .at(pos_of(ex, intent))
+                                    .with_related("first at", first.pos.clone()),
+                            );
+                        }
+                        None => {
+                            seen.insert((*lang, key), (&intent.id.value, ex));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn intent(&mut self, intent: &IntentDef) {
+        let at = intent.id.pos.clone().or(intent.pos.clone());
+        let id = &intent.id.value;
+        let has_keywords = intent.keywords.values().any(|k| !k.is_empty());
+        let has_examples = intent.examples.values().any(|k| !k.is_empty());
+        if !has_examples && !has_keywords && intent.patterns.is_empty() {
+            self.push(
+                Diagnostic::error(
+                    Kind::EmptyIntent,
+                    format!("intent `{id}` has no examples, keywords or patterns"),
+                )
+                .at(at.clone())
+                .with_hint("add `examples:` with a few phrasings customers use"),
+            );
+        }
+        let mut captures = BTreeSet::new();
+        let mut all_patterns_ok = true;
+        for p in &intent.patterns {
+            match self.regex(p, "pattern") {
+                Some(re) => captures.extend(re.capture_names().flatten().map(str::to_owned)),
+                None => all_patterns_ok = false,
+            }
+        }
+        let declared = &self.settings.languages;
+        if self.extras.settings_known {
+            for lang in declared {
+                if intent.answer.get(lang).is_none_or(|a| a.is_empty()) {
+                    self.push(
+                        Diagnostic::error(
+                            Kind::MissingAnswer,
+                            format!("intent `{id}` has no answer in `{lang}`"),
+                        )
+                        .at(at.clone())
+                        .with_hint(format!("add `{lang}:` under `answer:`")),
+                    );
+                }
+                if !intent.label.contains_key(lang) {
+                    self.push(
+                        Diagnostic::warning(
+                            Kind::MissingLabel,
+                            format!("intent `{id}` has no label in `{lang}`"),
+                        )
+                        .at(at.clone())
+                        .with_hint("the label is shown on \"did you mean\" buttons"),
+                    );
+                }
+            }
+            for (lang, examples) in &intent.examples {
+                if !declared.contains(lang) {
+                    self.push(
+                        Diagnostic::warning(
+                            Kind::UnknownLanguage,
+                            format!(
+                                "examples in `{lang}`, which bot.yaml does not list in `languages`"
+                            ),
+                        )
+                        .at(examples.first().and_then(|e| e.pos.clone()).or(at.clone())),
+                    );
+                }
+            }
+        }
+        for (lang, examples) in &intent.examples {
+            if !examples.is_empty() && examples.len() < MIN_EXAMPLES {
+                self.push(
+                    Diagnostic::warning(
+                        Kind::FewExamples,
+                        format!(
+                            "intent `{id}` has only {} example{} in `{lang}`",
+                            examples.len(),
+                            if examples.len() == 1 { "" } else { "s" }
+                        ),
+                    )
+                    .at(examples[0].pos.clone().or(at.clone()))
+                    .with_hint(format!("write at least {MIN_EXAMPLES} different phrasings")),
+                );
+            }
+        }
+        if all_patterns_ok {
+            for variants in intent.answer.values() {
+                for variant in variants {
+                    for name in placeholders(&variant.value) {
+                        if !captures.contains(name) {
+                            let hint = if captures.is_empty() {
+                                "placeholders are filled from named captures `(?P<name>…)` in `patterns`".to_owned()
+                            } else {
+                                let list: Vec<&str> = captures.iter().map(String::as_str).collect();
+                                format!("patterns capture: {}", list.join(", "))
+                            };
+                            self.push(
+                                Diagnostic::warning(
+                                    Kind::UnknownPlaceholder,
+                                    format!("answer uses `{{{name}}}` but no pattern of `{id}` captures it"),
+                                )
+                                .at(pos_of(variant, intent))
+                                .with_hint(hint),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn references(&mut self, intents: &[IntentDef]) {
+        if self.extras.some_file_failed {
+            // A file's intents are unknown; any reference might point into it.
+            return;
+        }
+        let ids: BTreeSet<&str> = intents
+            .iter()
+            .map(|i| i.id.value.as_str())
+            .chain(self.extras.unloaded_ids.iter().map(String::as_str))
+            .collect();
+        for intent in intents {
+            for (field, refs) in [
+                ("follow_ups", &intent.follow_ups),
+                ("context", &intent.context),
+            ] {
+                for r in refs {
+                    if ids.contains(r.value.as_str()) {
+                        continue;
+                    }
+                    let mut d = Diagnostic::error(
+                        Kind::UnknownIntentReference,
+                        format!("`{field}` names unknown intent `{}`", r.value),
+                    )
+                    .at(pos_of(r, intent));
+                    if let Some(best) = crate::load::closest(&r.value, ids.iter().copied()) {
+                        d = d.with_hint(format!("did you mean `{best}`?"));
+                    }
+                    self.push(d);
+                }
+            }
+        }
+    }
+
+    fn regex(&mut self, p: &Located<String>, what: &str) -> Option<regex::Regex> {
+        match regex::Regex::new(&p.value) {
+            Ok(re) => Some(re),
+            Err(e) => {
+                let detail = match &e {
+                    regex::Error::Syntax(s) => last_error_line(s),
+                    regex::Error::CompiledTooBig(_) => "the pattern is too large".to_owned(),
+                    other => other.to_string(),
+                };
+                self.push(
+                    Diagnostic::error(Kind::InvalidRegex, format!("invalid {what}: {detail}"))
+                        .at(p.pos.clone())
+                        .with_hint(format!("the pattern is `{}`", p.value)),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// regex-syntax errors are multi-line (pattern, carets, "error: …"); keep the last line.
+fn last_error_line(s: &str) -> String {
+    s.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.trim().trim_start_matches("error: ").to_owned())
+        .unwrap_or_else(|| s.to_owned())
+}
+
+fn pos_of<T>(v: &Located<T>, intent: &IntentDef) -> Option<Pos> {
+    v.pos.clone().or(intent.pos.clone())
+}
+
+/// `{name}` placeholders in an answer text.
+fn placeholders(text: &str) -> impl Iterator<Item = &str> {
+    text.split('{').skip(1).filter_map(|rest| {
+        let name = rest.split_once('}')?.0;
+        (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(name)
+    })
+}
+
+fn suggest_id(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_').to_owned();
+    if out.is_empty() {
+        "order_status".to_owned()
+    } else {
+        out
+    }
+}
+
+/// The key two examples are compared by: lowercase, whitespace collapsed, trailing
+/// punctuation stripped.
+// TODO(merge): use normalize::fold (also folds diacritics) once it lands.
+fn simple_key(s: &str) -> String {
+    let lower = s.to_lowercase();
+    let collapsed = lower.split_whitespace().collect::<Vec<_>>().join(" ");
+    collapsed
+        .trim_end_matches(|c: char| matches!(c, '?' | '!' | '.' | ',' | ';') || c.is_whitespace())
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn intent(id: &str, examples: &[&str], answer: &str) -> IntentDef {
+        let mut i = IntentDef::new(id);
+        i.examples.insert(
+            Language::En,
+            examples
+                .iter()
+                .map(|e| Located::new(e.to_string()))
+                .collect(),
+        );
+        i.answer
+            .insert(Language::En, vec![Located::new(answer.to_string())]);
+        i.label.insert(Language::En, id.to_string());
+        i
+    }
+
+    fn content(intents: Vec<IntentDef>) -> Content {
+        let mut c = Content::default();
+        c.settings.languages = vec![Language::En];
+        c.settings.default_language = Language::En;
+        for map in [
+            &mut c.settings.messages.fallback,
+            &mut c.settings.messages.clarify,
+            &mut c.settings.messages.handoff,
+            &mut c.settings.messages.out_of_hours,
+        ] {
+            map.insert(Language::En, "x".into());
+        }
+        c.intents = intents;
+        c
+    }
+
+    fn kinds(c: &Content) -> Vec<Kind> {
+        validate(c).iter().map(|d| d.kind()).collect()
+    }
+
+    #[test]
+    fn clean_content_has_no_diagnostics() {
+        let c = content(vec![intent("a", &["one", "two", "three"], "A")]);
+        assert!(validate(&c).is_empty(), "{:?}", validate(&c));
+    }
+
+    #[test]
+    fn duplicate_ids_are_reported() {
+        let c = content(vec![
+            intent("a", &["one", "two", "three"], "A"),
+            intent("a", &["four", "five", "six"], "A"),
+        ]);
+        assert_eq!(kinds(&c), vec![Kind::DuplicateIntentId]);
+    }
+
+    #[test]
+    fn duplicate_examples_compare_case_space_and_punctuation_insensitively() {
+        let c = content(vec![
+            intent("a", &["Reset password", "two", "three"], "A"),
+            intent("b", &["reset   PASSWORD?!", "five", "six"], "B"),
+        ]);
+        let d = validate(&c);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].kind(), Kind::DuplicateExample);
+        assert!(d[0].message().contains("also in intent `a`"));
+    }
+
+    #[test]
+    fn simple_key_normalises() {
+        assert_eq!(simple_key("  Where IS my\torder ?! "), "where is my order");
+    }
+
+    #[test]
+    fn invalid_regex_uses_regex_error_text() {
+        let mut i = intent("a", &["one", "two", "three"], "A");
+        i.patterns.push(Located::new("(unclosed".into()));
+        let d = validate(&content(vec![i]));
+        assert_eq!(d[0].kind(), Kind::InvalidRegex);
+        assert_eq!(d[0].message(), "invalid pattern: unclosed group");
+    }
+
+    #[test]
+    fn placeholder_without_capture_warns() {
+        let mut i = intent(
+            "a",
+            &["one", "two", "three"],
+            "Order {order_id} and {other}",
+        );
+        i.patterns.push(Located::new(r"(?P<order_id>\d+)".into()));
+        let d = validate(&content(vec![i]));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message().contains("{other}"));
+        assert_eq!(d[0].severity(), crate::diag::Severity::Warning);
+    }
+
+    #[test]
+    fn missing_answer_label_and_message_per_language() {
+        let mut c = content(vec![intent("a", &["one", "two", "three"], "A")]);
+        c.settings.languages.push(Language::Pl);
+        let k = kinds(&c);
+        assert_eq!(k.iter().filter(|k| **k == Kind::MissingMessage).count(), 4);
+        assert!(k.contains(&Kind::MissingAnswer));
+        assert!(k.contains(&Kind::MissingLabel));
+    }
+
+    #[test]
+    fn empty_intent_and_bad_id() {
+        let mut i = IntentDef::new("Order Status");
+        i.answer
+            .insert(Language::En, vec![Located::new("x".into())]);
+        i.label.insert(Language::En, "x".into());
+        let d = validate(&content(vec![i]));
+        let k: Vec<Kind> = d.iter().map(|d| d.kind()).collect();
+        assert_eq!(k, vec![Kind::InvalidValue, Kind::EmptyIntent]);
+        assert_eq!(d[0].hint(), Some("e.g. `order_status`"));
+    }
+
+    #[test]
+    fn unknown_follow_up_suggests_closest_id() {
+        let mut a = intent("order_status", &["one", "two", "three"], "A");
+        a.follow_ups.push(Located::new("order_statsu".into()));
+        let d = validate(&content(vec![a]));
+        assert_eq!(d[0].kind(), Kind::UnknownIntentReference);
+        assert_eq!(d[0].hint(), Some("did you mean `order_status`?"));
+    }
+
+    #[test]
+    fn few_examples_and_undeclared_language_warn() {
+        let mut a = intent("a", &["one"], "A");
+        a.examples
+            .insert(Language::Ru, vec![Located::new("раз".into())]);
+        let k = kinds(&content(vec![a]));
+        assert!(k.contains(&Kind::FewExamples));
+        assert!(k.contains(&Kind::UnknownLanguage));
+    }
+
+    #[test]
+    fn thresholds_out_of_range_and_clarify_above_answer() {
+        let mut c = content(vec![]);
+        c.settings.thresholds.answer = 1.5;
+        c.settings.thresholds.clarify = 0.6;
+        c.settings.thresholds.margin = 0.1;
+        assert_eq!(kinds(&c), vec![Kind::InvalidValue]);
+        c.settings.thresholds.answer = 0.5;
+        assert_eq!(kinds(&c), vec![Kind::InvalidValue]);
+    }
+
+    #[test]
+    fn default_language_must_be_declared() {
+        let mut c = content(vec![]);
+        c.settings.default_language = Language::Pl;
+        assert_eq!(kinds(&c), vec![Kind::UnknownLanguage]);
+    }
 }
