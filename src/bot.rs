@@ -46,6 +46,9 @@ struct CompiledIntent {
     def: IntentDef,
     patterns: Vec<Regex>,
     context: Vec<String>,
+    /// Values every answer variant needs (`{order_id}`): without them the intent cannot
+    /// answer, so it is not a candidate (a customer must never see a raw placeholder).
+    requires: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -398,7 +401,7 @@ impl Bot {
 
         let mut ranked: Vec<(f32, u32, Evidence)> = evidence
             .into_iter()
-            .filter(|(i, _)| self.eligible(*i as usize, session))
+            .filter(|(i, _)| self.eligible(*i as usize, session, &values))
             .map(|(i, e)| (e.confidence(), i, e))
             .collect();
         // Ties broken by content order so that the same input always gives the same result.
@@ -413,15 +416,25 @@ impl Bot {
         (scored, values)
     }
 
-    fn eligible(&self, intent: usize, session: &Session) -> bool {
+    fn eligible(
+        &self,
+        intent: usize,
+        session: &Session,
+        captured: &BTreeMap<String, String>,
+    ) -> bool {
         let Some(i) = self.inner.intents.get(intent) else {
             return false;
         };
-        i.context.is_empty()
+        let context_ok = i.context.is_empty()
             || session
                 .context
                 .as_deref()
-                .is_some_and(|c| i.context.iter().any(|x| x == c))
+                .is_some_and(|c| i.context.iter().any(|x| x == c));
+        context_ok
+            && i
+                .requires
+                .iter()
+                .all(|v| captured.contains_key(v) || session.values.contains_key(v))
     }
 
     fn explain_candidate(&self, confidence: f32, intent: u32, e: &Evidence) -> ScoredIntent {
@@ -966,6 +979,22 @@ fn summary(
     s
 }
 
+/// The placeholders that every answer variant (in every language) uses: the values an
+/// intent cannot answer without.
+fn required_values(def: &IntentDef) -> Vec<String> {
+    let mut required: Option<Vec<String>> = None;
+    for variants in def.answer.values() {
+        for v in variants {
+            let names = decide::placeholders(&v.value);
+            required = Some(match required {
+                None => names,
+                Some(r) => r.into_iter().filter(|n| names.contains(n)).collect(),
+            });
+        }
+    }
+    required.unwrap_or_default()
+}
+
 /// Cuts `text` to at most `max` bytes at a character boundary.
 fn truncate(text: &str, max: usize) -> &str {
     if text.len() <= max {
@@ -1004,10 +1033,12 @@ fn compile(
         }
         by_id.insert(def.id.value.clone(), i);
         let context = def.context.iter().map(|c| c.value.clone()).collect();
+        let requires = required_values(&def);
         intents.push(CompiledIntent {
             def,
             patterns,
             context,
+            requires,
         });
     }
     let mut frustration_patterns = Vec::new();

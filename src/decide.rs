@@ -422,6 +422,31 @@ pub(crate) fn is_affirmation(folded_words: &[&str]) -> bool {
         && folded_words.iter().all(|w| YES.contains(w))
 }
 
+/// The `{name}` placeholders of a template, in order, without duplicates.
+pub(crate) fn placeholders(template: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close)
+                if close > 0
+                    && after[..close]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
+                let name = &after[..close];
+                if !out.iter().any(|n| n == name) {
+                    out.push(name.to_string());
+                }
+                rest = &after[close + 1..];
+            }
+            _ => rest = after,
+        }
+    }
+    out
+}
+
 /// Fills `{name}` placeholders from `values`; unknown placeholders are left as written.
 pub(crate) fn fill_template(template: &str, values: &BTreeMap<String, String>) -> String {
     let mut out = String::with_capacity(template.len());
@@ -481,6 +506,12 @@ mod tests {
         assert!(is_affirmation(&["да"]));
         assert!(!is_affirmation(&["tak", "ale", "gdzie", "paczka"]));
         assert!(!is_affirmation(&[]));
+    }
+
+    #[test]
+    fn placeholders_are_listed_once() {
+        assert_eq!(placeholders("{a} {b} {a} {} {no-t}"), vec!["a", "b"]);
+        assert!(placeholders("plain").is_empty());
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub(crate) fn flat_json(d: &Decision, explain: bool) -> Value {
     let common = json!({
         "kind": d.kind().as_str(),
         "intent": d.intent(),
-        "confidence": (d.confidence() * 1000.0).round() / 1000.0,
+        "confidence": (f64::from(d.confidence()) * 1000.0).round() / 1000.0,
         "text": d.text(),
         "language": d.language().code(),
     });
