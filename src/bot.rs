@@ -431,8 +431,7 @@ impl Bot {
                 .as_deref()
                 .is_some_and(|c| i.context.iter().any(|x| x == c));
         context_ok
-            && i
-                .requires
+            && i.requires
                 .iter()
                 .all(|v| captured.contains_key(v) || session.values.contains_key(v))
     }

@@ -14,6 +14,7 @@ mod hours;
 mod index;
 pub mod lang;
 pub mod load;
+mod load_cases;
 pub mod model;
 pub mod normalize;
 mod rules;
@@ -21,7 +22,6 @@ mod score;
 pub mod session;
 mod stem_lv;
 mod stopwords;
-mod load_cases;
 pub mod testing;
 pub mod validate;
 

@@ -90,7 +90,9 @@ fn turn(
             errors.push(
                 Diagnostic::error(
                     DiagnosticKind::InvalidValue,
-                    format!("`now` must be an RFC 3339 time such as 2026-11-23T23:30:00+01:00: {e}"),
+                    format!(
+                        "`now` must be an RFC 3339 time such as 2026-11-23T23:30:00+01:00: {e}"
+                    ),
                 )
                 .at(at.clone()),
             );
@@ -99,8 +101,11 @@ fn turn(
     });
     if r.say.is_none() && !r.hand_back {
         errors.push(
-            Diagnostic::error(DiagnosticKind::InvalidValue, "a turn needs `say` (or `hand_back: true`)")
-                .at(at.clone()),
+            Diagnostic::error(
+                DiagnosticKind::InvalidValue,
+                "a turn needs `say` (or `hand_back: true`)",
+            )
+            .at(at.clone()),
         );
     }
     TestTurn {

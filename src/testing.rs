@@ -192,7 +192,10 @@ pub fn check_turn(turn: &TestTurn, d: &Decision) -> Vec<String> {
     }
     if let Some(t) = &turn.text_contains {
         if !d.text().to_lowercase().contains(&t.to_lowercase()) {
-            problems.push(format!("expected the reply to contain \"{t}\" (reply: \"{}\")", d.text()));
+            problems.push(format!(
+                "expected the reply to contain \"{t}\" (reply: \"{}\")",
+                d.text()
+            ));
         }
     }
     if turn.reason.is_some() || turn.department.is_some() || turn.agents_available.is_some() {
@@ -205,10 +208,7 @@ pub fn check_turn(turn: &TestTurn, d: &Decision) -> Vec<String> {
                 }
                 if let Some(dep) = &turn.department {
                     if &e.department != dep {
-                        problems.push(format!(
-                            "expected department {dep}, got {}",
-                            e.department
-                        ));
+                        problems.push(format!("expected department {dep}, got {}", e.department));
                     }
                 }
                 if let Some(a) = turn.agents_available {

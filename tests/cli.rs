@@ -1,0 +1,141 @@
+//! The command-line contract: exit codes and JSON shapes that other tools rely on.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_faqbot");
+const INTENTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/intents");
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN).args(args).output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn check_passes_on_bundled_intents() {
+    let (code, out, _) = run(&["check", INTENTS]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 error(s)"), "{out}");
+}
+
+#[test]
+fn check_reports_errors_with_positions_and_exit_1() {
+    let dir = std::env::temp_dir().join(format!("faqbot-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::copy(format!("{INTENTS}/bot.yaml"), dir.join("bot.yaml")).expect("copy");
+    std::fs::write(
+        dir.join("bad.yaml"),
+        "intents:\n  - id: a\n    label: { pl: A, en: A, lv: A, ru: A }\n    examplez: {}\n",
+    )
+    .expect("write");
+    let (code, out, _) = run(&["check", dir.to_str().expect("utf8")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("bad.yaml:4:5"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_on_missing_dir_is_usage_error() {
+    let (code, _, err) = run(&["check", "/nonexistent/faqbot/intents"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn unknown_subcommand_is_usage_error() {
+    let (code, _, _) = run(&["frobnicate"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn ask_json_has_the_contract_keys() {
+    for msg in ["gdzie jest moja paczka", "real person please", "xqzt vvbn"] {
+        let (code, out, err) = run(&["ask", "--intents", INTENTS, "--json", msg]);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON object");
+        for key in [
+            "kind",
+            "intent",
+            "confidence",
+            "text",
+            "language",
+            "options",
+            "reason",
+            "department",
+        ] {
+            assert!(v.get(key).is_some(), "{msg}: missing {key} in {out}");
+        }
+    }
+    let (_, out, _) = run(&["ask", "--intents", INTENTS, "--json", "real person please"]);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
+    assert_eq!(v["kind"], "escalate");
+    assert_eq!(v["reason"], "human_requested");
+    assert!(v["handoff"]["transcript"].is_array());
+}
+
+#[test]
+fn ask_at_night_says_when_humans_are_back() {
+    let (_, out, _) = run(&[
+        "ask",
+        "--intents",
+        INTENTS,
+        "--json",
+        "--now",
+        "2026-11-23T23:30:00+01:00",
+        "chcę rozmawiać z konsultantem",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
+    assert_eq!(v["agents_available"], false);
+    assert_eq!(v["next_available"], "2026-11-24T08:00:00+01:00");
+    assert!(v["alternatives"].as_array().is_some_and(|a| !a.is_empty()));
+}
+
+#[test]
+fn chat_reads_lines_and_goes_quiet_after_escalation() {
+    let mut child = Command::new(BIN)
+        .args(["chat", "--intents", INTENTS, "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all("gdzie jest moja paczka\noperator please, real person\nhello?\n".as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("output");
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["kind"], "answer");
+    assert_eq!(lines[1]["kind"], "escalate");
+    assert_eq!(lines[2]["kind"], "human");
+}
+
+#[test]
+fn chat_survives_binary_input() {
+    let mut child = Command::new(BIN)
+        .args(["chat", "--intents", INTENTS, "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut input: Vec<u8> = (0..=255u8).collect();
+    input.push(b'\n');
+    input.extend_from_slice(b"where is my parcel\n");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&input)
+        .expect("write");
+    let out = child.wait_with_output().expect("output");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).lines().count() >= 2);
+}

@@ -1,0 +1,234 @@
+//! End-to-end behaviour of the compiled bot on the bundled `intents/`.
+
+use std::sync::OnceLock;
+
+use faqbot::decide::EscalationReason;
+use faqbot::{Bot, Decision, DecisionKind, Input, Language, Session};
+use proptest::prelude::*;
+
+fn bot() -> &'static Bot {
+    static BOT: OnceLock<Bot> = OnceLock::new();
+    BOT.get_or_init(|| {
+        Bot::from_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/intents"))
+            .unwrap_or_else(|e| panic!("bundled intents must load: {e}"))
+    })
+}
+
+fn ask(text: &str) -> Decision {
+    bot().respond(&mut Session::new(), text)
+}
+
+fn assert_send_sync<T: Send + Sync>() {}
+
+#[test]
+fn bot_and_session_are_send_and_sync() {
+    assert_send_sync::<Bot>();
+    assert_send_sync::<Session>();
+    assert_send_sync::<Decision>();
+}
+
+#[test]
+fn one_bot_answers_from_many_threads_with_the_same_results() {
+    let messages = [
+        "gdzie jest moja paczka",
+        "where is my parcel",
+        "kur ir mans pasutijums",
+        "где мой заказ",
+        "asdf qwer",
+    ];
+    let expected: Vec<DecisionKind> = messages.iter().map(|m| ask(m).kind()).collect();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let b = bot().clone();
+            std::thread::spawn(move || {
+                let mut out = Vec::new();
+                for _ in 0..25 {
+                    for m in messages {
+                        out.push(b.respond(&mut Session::new(), m));
+                    }
+                }
+                out
+            })
+        })
+        .collect();
+    for h in handles {
+        let results = h.join().expect("thread did not panic");
+        for (k, d) in results.iter().enumerate() {
+            assert_eq!(d.kind(), expected[k % messages.len()]);
+        }
+    }
+}
+
+#[test]
+fn same_input_same_decision() {
+    let a = serde_json::to_string(&ask("jak zwrócić towar")).expect("json");
+    let b = serde_json::to_string(&ask("jak zwrócić towar")).expect("json");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn hostile_messages_get_a_decision_without_panicking() {
+    let huge = "a".repeat(1 << 20);
+    let huge_words = "zamówienie ".repeat(100_000);
+    let binary: String = String::from_utf8_lossy(
+        &(0..4096u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect::<Vec<u8>>(),
+    )
+    .into_owned();
+    let cases = [
+        "",
+        " ",
+        "\0\0\0",
+        "😀😀😀",
+        "\u{202e}kcap\u{200d}",
+        "zamówienie где мой заказ pasūtījums where",
+        &huge,
+        &huge_words,
+        &binary,
+        "{order_id} {{}} }{",
+        "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+    ];
+    for c in cases {
+        let mut s = Session::new();
+        let d = bot().respond(&mut s, c);
+        assert!((0.0..=1.0).contains(&d.confidence()), "{c:.40}");
+        assert!(serde_json::to_string(&d).is_ok());
+        assert!(s
+            .transcript()
+            .iter()
+            .all(|t| t.text.len() <= faqbot::DEFAULT_MAX_MESSAGE_BYTES));
+    }
+}
+
+#[test]
+fn explicit_request_for_a_human_escalates_in_four_languages() {
+    for m in [
+        "chcę rozmawiać z konsultantem",
+        "chce rozmawiac z konsultantem",
+        "real person please",
+        "оператор",
+        "savienojiet ar operatoru",
+    ] {
+        match ask(m) {
+            Decision::Escalate(e) => assert_eq!(e.reason, EscalationReason::HumanRequested, "{m}"),
+            other => panic!("{m}: expected escalation, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn answer_comes_in_the_language_of_the_message() {
+    for (m, lang) in [
+        ("gdzie jest moja paczka", Language::Pl),
+        ("where is my parcel", Language::En),
+        ("kur ir mans pasūtījums", Language::Lv),
+        ("где мой заказ", Language::Ru),
+    ] {
+        let d = ask(m);
+        assert_eq!(d.kind(), DecisionKind::Answer, "{m}");
+        assert_eq!(d.language(), lang, "{m}");
+    }
+}
+
+#[test]
+fn caller_can_force_the_language() {
+    let d = bot().respond_with(
+        &mut Session::new(),
+        Input::new("where is my parcel").language(Language::Lv),
+    );
+    assert_eq!(d.language(), Language::Lv);
+}
+
+#[test]
+fn captured_order_number_fills_the_answer() {
+    let d = ask("zamówienie nr 123456 gdzie jest");
+    assert_eq!(d.intent(), Some("order_status_number"));
+    assert!(d.text().contains("123456"), "{}", d.text());
+    assert!(!d.text().contains("{order_id}"));
+}
+
+#[test]
+fn decision_explains_itself() {
+    let d = ask("gdzie jest moja paczka");
+    let x = d.explanation().expect("explained");
+    assert!(!x.rule.is_empty());
+    assert!(x.candidates.len() >= 2, "runner-up is listed");
+    assert!(x.candidates[0].example.is_some());
+    assert!(x.candidates[0].confidence >= x.candidates[1].confidence);
+}
+
+#[test]
+fn typo_corrections_are_reported() {
+    let d = ask("where is my parcell");
+    let x = d.explanation().expect("explained");
+    assert!(
+        x.corrections
+            .iter()
+            .any(|c| c.from == "parcell" && c.to == "parcel"),
+        "{:?}",
+        x.corrections
+    );
+}
+
+#[test]
+fn session_survives_a_json_round_trip() {
+    let mut s = Session::new();
+    bot().respond(&mut s, "zamówienie 123456");
+    let json = serde_json::to_string(&s).expect("serialise");
+    let back: Session = serde_json::from_str(&json).expect("deserialise");
+    assert_eq!(back, s);
+    assert_eq!(
+        back.values().get("order_id").map(String::as_str),
+        Some("123456")
+    );
+}
+
+#[test]
+fn broken_content_never_replaces_a_working_bot() {
+    // A host reloads content; an error keeps the old bot.
+    let dir = std::env::temp_dir().join(format!("faqbot-broken-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/intents");
+    for e in std::fs::read_dir(src).expect("intents") {
+        let p = e.expect("entry").path();
+        std::fs::copy(&p, dir.join(p.file_name().expect("name"))).expect("copy");
+    }
+    std::fs::write(
+        dir.join("zz_broken.yaml"),
+        "intents:\n  - id: x\n    exampels: {}\n",
+    )
+    .expect("write");
+    let mut live = bot().clone();
+    match Bot::from_dir(&dir) {
+        Ok(b) => live = b,
+        Err(e) => assert!(e.to_string().contains("error"), "{e}"),
+    }
+    assert_eq!(live.intent_count(), bot().intent_count());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn answering_never_panics_and_stays_in_range(text in "\\PC{0,200}") {
+        let mut s = Session::new();
+        let d = bot().respond(&mut s, &text);
+        prop_assert!((0.0..=1.0).contains(&d.confidence()));
+        if let Some(x) = d.explanation() {
+            for c in &x.corrections {
+                prop_assert!(c.start <= c.end && c.end <= text.len());
+                prop_assert!(text.is_char_boundary(c.start) && text.is_char_boundary(c.end));
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let mut s = Session::new();
+        let _ = bot().respond(&mut s, &text);
+        let _ = bot().respond(&mut s, &text);
+    }
+}
