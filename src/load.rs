@@ -1104,7 +1104,12 @@ fn yaml_diagnostic(e: &YamlError, file: &Arc<Path>, source: &str) -> Diagnostic 
         YamlError::Message { msg, .. } => Diagnostic::error(Kind::WrongType, msg.clone()),
         _ => {
             let d = Diagnostic::error(Kind::Syntax, strip_location(&plain));
-            if plain.contains("flow mapping") || plain.contains("flow sequence") {
+            if let Some(hint) = pos
+                .as_ref()
+                .and_then(|p| unclosed_bracket_hint(source, p.line))
+            {
+                d.with_hint(hint)
+            } else if plain.contains("flow mapping") || plain.contains("flow sequence") {
                 d.with_hint("put texts that contain `{`, `[`, `:` or `#` in quotes")
             } else {
                 d
@@ -1112,6 +1117,40 @@ fn yaml_diagnostic(e: &YamlError, file: &Arc<Path>, source: &str) -> Diagnostic 
         }
     };
     d.at(pos)
+}
+
+/// A syntax error is often reported on the line after the real mistake, an unclosed
+/// `[` or `{`; point at it. (Brackets inside quotes are ignored.)
+fn unclosed_bracket_hint(source: &str, line: u32) -> Option<String> {
+    let lines: Vec<&str> = source.lines().collect();
+    let end = (line as usize).min(lines.len());
+    for n in (1..=end).rev() {
+        let text = lines[n - 1];
+        let (mut square, mut curly, mut quote) = (0i32, 0i32, None);
+        for c in text.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[') => square += 1,
+                (None, ']') => square -= 1,
+                (None, '{') => curly += 1,
+                (None, '}') => curly -= 1,
+                _ => {}
+            }
+        }
+        if square > 0 {
+            return Some(format!("is a `]` missing at the end of line {n}?"));
+        }
+        if curly > 0 {
+            return Some(format!("is a `}}` missing at the end of line {n}?"));
+        }
+        if n < line as usize && !text.trim().is_empty() {
+            break;
+        }
+    }
+    None
 }
 
 /// Some messages still end in " at line N, column M"; our position says that already.

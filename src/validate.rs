@@ -213,19 +213,24 @@ impl Validator<'_> {
                     }
                     match seen.get(&(*lang, key.clone())) {
                         Some((other_id, first)) => {
-                            let message = if *other_id == intent.id.value {
+                            let same = *other_id == intent.id.value;
+                            let message = if same {
                                 format!("duplicate example \"{}\"", ex.value)
                             } else {
                                 format!(
-                                    "duplicate example \"{}\" (also in intent `{other_id}`)",
+                                    "duplicate example \"{}\", also in intent `{other_id}`",
                                     ex.value
                                 )
                             };
-                            self.push(
-                                Diagnostic::error(Kind::DuplicateExample, message)
-                                    .at(pos_of(ex, intent))
-                                    .with_related("first at", first.pos.clone()),
-                            );
+                            let mut d = Diagnostic::error(Kind::DuplicateExample, message)
+                                .at(pos_of(ex, intent))
+                                .with_related("first at", first.pos.clone());
+                            if !same {
+                                d = d.with_hint(
+                                    "a phrasing can lead to one intent only; keep it where it belongs",
+                                );
+                            }
+                            self.push(d);
                         }
                         None => {
                             seen.insert((*lang, key), (&intent.id.value, ex));
@@ -505,6 +510,7 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].kind(), Kind::DuplicateExample);
         assert!(d[0].message().contains("also in intent `a`"));
+        assert!(d[0].hint().is_some());
     }
 
     #[test]
