@@ -35,6 +35,9 @@ fn ui_cases_match_expected_reports() {
         let start = Instant::now();
         let actual = report(Path::new(&dir));
         let took = start.elapsed();
+        if std::env::var_os("FAQBOT_TIMING").is_some() {
+            eprintln!("{dir}: {took:?}");
+        }
         // Limits must stop hostile input quickly, not after expanding it.
         assert!(took < Duration::from_secs(5), "{dir} took {took:?} to load");
         assert!(
