@@ -1490,6 +1490,40 @@ mod tests {
     }
 
     #[test]
+    fn documented_example_loads() {
+        // Guards: the examples in docs/content-format.md stay loadable.
+        let doc = include_str!("../docs/content-format.md");
+        let mut blocks = doc
+            .split("```yaml\n")
+            .skip(1)
+            .map(|b| b.split("```").next().unwrap_or(""));
+        let (bot, intents) = (
+            blocks.next().expect("bot block"),
+            blocks.next().expect("intent block"),
+        );
+        let l = load_str(
+            Some((Path::new("bot.yaml"), bot)),
+            &[(Path::new("orders.yaml"), intents)],
+        );
+        let errors: Vec<String> = l
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.to_string())
+            .collect();
+        // The snippet is abbreviated (messages and answers only in pl/en, references to
+        // intents it does not show), so only semantic completeness errors may remain.
+        let shape_errors: Vec<&String> = errors
+            .iter()
+            .filter(|e| !(e.contains("has no") || e.contains("names unknown intent")))
+            .collect();
+        assert!(shape_errors.is_empty(), "{shape_errors:?}");
+        assert_eq!(l.content.intents[0].patterns.len(), 1);
+        let hours = l.content.settings.hours.as_ref().expect("hours");
+        assert_eq!(hours.default.days[5], vec![(540, 840)]);
+    }
+
+    #[test]
     fn key_at_finds_inline_and_block_keys() {
         let src = "a:\n  examples: x\n  list:\n    - [1]\n";
         assert_eq!(key_at(src, 2, 13).as_deref(), Some("examples"));
