@@ -38,6 +38,9 @@ use crate::validate::{self, LoadedExtras};
 /// huge file is either a mistake or an attack on the parser.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// How many YAML events aliases (`*name`) may replay in one file, in total.
+const MAX_ALIAS_REPLAY: usize = 20_000;
+
 /// The name of the bot settings file inside a content directory.
 pub const BOT_FILE: &str = "bot.yaml";
 
@@ -330,7 +333,10 @@ fn yaml_options() -> Options {
     // We render our own snippets; the library's would end up inside our messages.
     options.with_snippet = false;
     // The default budget (depth 64, node and alias limits) stays on: it is what turns
-    // alias bombs and deep nesting into `Limit` diagnostics instead of hangs.
+    // alias bombs and deep nesting into `Limit` diagnostics instead of hangs. Aliases are
+    // rare in content, so replaying them is capped far below the default (1,000,000
+    // events): an alias bomb then fails in milliseconds, even in a debug build.
+    options.alias_limits.max_total_replayed_events = MAX_ALIAS_REPLAY;
     options
 }
 
@@ -493,6 +499,14 @@ struct LooseIntentFile {
     intents: Vec<Spanned<IgnoredAny>>,
 }
 
+/// Used only to find problems outside the intents when the strict parse failed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TopLevel {
+    #[allow(dead_code)] // read only to check the file's shape
+    intents: IgnoredAny,
+}
+
 /// Used only to learn the id of an intent that failed to load, so that references to it
 /// are not reported as unknown on top of its real problem.
 #[derive(Debug, Deserialize)]
@@ -608,22 +622,23 @@ impl Loader {
         // another intent fails in isolation; in both cases we fall back to reporting the
         // single first error of the file.
         let whole = yaml_diagnostic(&error, &file, text);
-        match self.recover_intents(&file, text, out) {
-            Some(failed) if failed > 0 => {
-                // Also report the file-level error if no intent explains it (e.g. an
-                // unknown top-level key next to a bad intent).
-                let explained = self
-                    .diags
-                    .iter()
-                    .any(|d| d.pos().is_some() && d.pos() == whole.pos());
-                if !explained && whole.kind() == Kind::UnknownField {
-                    self.diags.push(whole);
+        let before = self.diags.len();
+        if self.recover_intents(&file, text, out).is_some() {
+            // Problems outside the intents (an unknown top-level key) are not seen by the
+            // per-intent parses; a parse that ignores the intents finds them.
+            if let Err(e) = serde_saphyr::from_str_with_options::<TopLevel>(text, yaml_options()) {
+                let d = yaml_diagnostic(&e, &file, text);
+                if !self.diags[before..].contains(&d) {
+                    self.diags.push(d);
                 }
             }
-            _ => {
-                self.extras.some_file_failed = true;
+            // Whatever happens, the file's first error must be reported.
+            if !self.diags[before..].contains(&whole) {
                 self.diags.push(whole);
             }
+        } else {
+            self.extras.some_file_failed = true;
+            self.diags.push(whole);
         }
     }
 
@@ -1104,7 +1119,12 @@ fn yaml_diagnostic(e: &YamlError, file: &Arc<Path>, source: &str) -> Diagnostic 
         YamlError::Message { msg, .. } => Diagnostic::error(Kind::WrongType, msg.clone()),
         _ => {
             let d = Diagnostic::error(Kind::Syntax, strip_location(&plain));
-            if plain.contains("flow mapping") || plain.contains("flow sequence") {
+            if let Some(hint) = pos
+                .as_ref()
+                .and_then(|p| unclosed_bracket_hint(source, p.line))
+            {
+                d.with_hint(hint)
+            } else if plain.contains("flow mapping") || plain.contains("flow sequence") {
                 d.with_hint("put texts that contain `{`, `[`, `:` or `#` in quotes")
             } else {
                 d
@@ -1112,6 +1132,40 @@ fn yaml_diagnostic(e: &YamlError, file: &Arc<Path>, source: &str) -> Diagnostic 
         }
     };
     d.at(pos)
+}
+
+/// A syntax error is often reported on the line after the real mistake, an unclosed
+/// `[` or `{`; point at it. (Brackets inside quotes are ignored.)
+fn unclosed_bracket_hint(source: &str, line: u32) -> Option<String> {
+    let lines: Vec<&str> = source.lines().collect();
+    let end = (line as usize).min(lines.len());
+    for n in (1..=end).rev() {
+        let text = lines[n - 1];
+        let (mut square, mut curly, mut quote) = (0i32, 0i32, None);
+        for c in text.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[') => square += 1,
+                (None, ']') => square -= 1,
+                (None, '{') => curly += 1,
+                (None, '}') => curly -= 1,
+                _ => {}
+            }
+        }
+        if square > 0 {
+            return Some(format!("is a `]` missing at the end of line {n}?"));
+        }
+        if curly > 0 {
+            return Some(format!("is a `}}` missing at the end of line {n}?"));
+        }
+        if n < line as usize && !text.trim().is_empty() {
+            break;
+        }
+    }
+    None
 }
 
 /// Some messages still end in " at line N, column M"; our position says that already.
@@ -1365,6 +1419,108 @@ mod tests {
         assert_eq!(parse_ranges("00:00-24:00"), Ok(vec![(0, 1440)]));
         assert!(parse_ranges("8-20").is_err());
         assert!(parse_ranges("24:00-24:30").is_err());
+    }
+
+    #[test]
+    fn unknown_top_level_key_and_bad_intent_are_both_reported() {
+        let l = load("intents:\n  - id: a\n    exampels: {en: [x]}\n  - id: b\n    keywords: {en: [y]}\n    answer: {en: B}\nintens: []\n");
+        let unknown: Vec<String> = l
+            .diagnostics
+            .iter()
+            .filter(|d| d.kind() == Kind::UnknownField)
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            unknown,
+            vec![
+                "a.yaml:3:5: error: unknown field `exampels`",
+                "a.yaml:7:1: error: unknown field `intens`"
+            ]
+        );
+        assert_eq!(l.content.intents.len(), 1);
+    }
+
+    #[test]
+    fn flow_style_intent_list_falls_back_to_the_first_error() {
+        let l = load("intents: [{id: a, exampels: [x]}, {id: b, answr: {en: B}}]\n");
+        let errors: Vec<String> = lines(&l);
+        assert_eq!(errors, vec!["a.yaml:1:19: error: unknown field `exampels`"]);
+    }
+
+    #[test]
+    fn empty_intent_file_is_a_warning() {
+        let l = load("# nothing yet\n");
+        assert_eq!(l.diagnostics.len(), 1);
+        assert!(!l.has_errors());
+    }
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("faqbot-load-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join(BOT_FILE), BOT).expect("write bot.yaml");
+        dir
+    }
+
+    #[test]
+    fn non_utf8_file_is_an_error_at_the_bad_byte() {
+        let dir = temp_dir("utf8");
+        std::fs::write(dir.join("a.yaml"), b"intents:\n  - id: caf\xe9\n").expect("write");
+        let l = load_dir(&dir);
+        let d = l
+            .diagnostics
+            .iter()
+            .find(|d| d.is_error())
+            .expect("an error");
+        assert_eq!(d.kind(), Kind::Syntax);
+        assert_eq!(d.pos().map(|p| (p.line, p.column)), Some((2, 12)));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn oversized_file_is_refused_before_reading() {
+        let dir = temp_dir("size");
+        let f = std::fs::File::create(dir.join("big.yaml")).expect("create");
+        // Sparse: nothing is written, only the length is set.
+        f.set_len(MAX_FILE_BYTES + 1).expect("set_len");
+        let l = load_dir(&dir);
+        assert!(l.diagnostics.iter().any(|d| d.kind() == Kind::Limit));
+        assert!(!l.sources.keys().any(|k| k.ends_with("big.yaml")));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn documented_example_loads() {
+        // Guards: the examples in docs/content-format.md stay loadable.
+        let doc = include_str!("../docs/content-format.md");
+        let mut blocks = doc
+            .split("```yaml\n")
+            .skip(1)
+            .map(|b| b.split("```").next().unwrap_or(""));
+        let (bot, intents) = (
+            blocks.next().expect("bot block"),
+            blocks.next().expect("intent block"),
+        );
+        let l = load_str(
+            Some((Path::new("bot.yaml"), bot)),
+            &[(Path::new("orders.yaml"), intents)],
+        );
+        let errors: Vec<String> = l
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.to_string())
+            .collect();
+        // The snippet is abbreviated (messages and answers only in pl/en, references to
+        // intents it does not show), so only semantic completeness errors may remain.
+        let shape_errors: Vec<&String> = errors
+            .iter()
+            .filter(|e| !(e.contains("has no") || e.contains("names unknown intent")))
+            .collect();
+        assert!(shape_errors.is_empty(), "{shape_errors:?}");
+        assert_eq!(l.content.intents[0].patterns.len(), 1);
+        let hours = l.content.settings.hours.as_ref().expect("hours");
+        assert_eq!(hours.default.days[5], vec![(540, 840)]);
     }
 
     #[test]

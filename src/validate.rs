@@ -213,19 +213,24 @@ impl Validator<'_> {
                     }
                     match seen.get(&(*lang, key.clone())) {
                         Some((other_id, first)) => {
-                            let message = if *other_id == intent.id.value {
+                            let same = *other_id == intent.id.value;
+                            let message = if same {
                                 format!("duplicate example \"{}\"", ex.value)
                             } else {
                                 format!(
-                                    "duplicate example \"{}\" (also in intent `{other_id}`)",
+                                    "duplicate example \"{}\", also in intent `{other_id}`",
                                     ex.value
                                 )
                             };
-                            self.push(
-                                Diagnostic::error(Kind::DuplicateExample, message)
-                                    .at(pos_of(ex, intent))
-                                    .with_related("first at", first.pos.clone()),
-                            );
+                            let mut d = Diagnostic::error(Kind::DuplicateExample, message)
+                                .at(pos_of(ex, intent))
+                                .with_related("first at", first.pos.clone());
+                            if !same {
+                                d = d.with_hint(
+                                    "a phrasing can lead to one intent only; keep it where it belongs",
+                                );
+                            }
+                            self.push(d);
                         }
                         None => {
                             seen.insert((*lang, key), (&intent.id.value, ex));
@@ -432,9 +437,10 @@ fn suggest_id(id: &str) -> String {
 
 /// The key two examples are compared by: lowercase, whitespace collapsed, trailing
 /// punctuation stripped.
-// TODO(merge): use normalize::fold (also folds diacritics) once it lands.
+/// The key two examples are compared by: folded (lowercase, no diacritics), whitespace
+/// collapsed, trailing punctuation dropped — "Gdzie paczka?" and "gdzie  paczka" collide.
 fn simple_key(s: &str) -> String {
-    let lower = s.to_lowercase();
+    let lower = crate::normalize::fold(s);
     let collapsed = lower.split_whitespace().collect::<Vec<_>>().join(" ");
     collapsed
         .trim_end_matches(|c: char| matches!(c, '?' | '!' | '.' | ',' | ';') || c.is_whitespace())
@@ -505,6 +511,7 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].kind(), Kind::DuplicateExample);
         assert!(d[0].message().contains("also in intent `a`"));
+        assert!(d[0].hint().is_some());
     }
 
     #[test]
