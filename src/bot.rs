@@ -406,6 +406,20 @@ impl Bot {
             .collect();
         // Ties broken by content order so that the same input always gives the same result.
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        // Small talk steps aside when a real topic is plausible ("hello, where is my
+        // parcel?"): low-priority intents go after every other candidate that reaches
+        // the clarify threshold.
+        let low = |i: u32| inner.intents[i as usize].def.low_priority;
+        let clarify = self.thresholds.clarify;
+        if ranked.iter().any(|r| !low(r.1) && r.0 >= clarify) {
+            ranked.sort_by(|a, b| {
+                let key = |r: &(f32, u32, Evidence)| low(r.1) || r.0 < clarify;
+                key(a)
+                    .cmp(&key(b))
+                    .then(b.0.total_cmp(&a.0))
+                    .then(a.1.cmp(&b.1))
+            });
+        }
         let scored = ranked
             .into_iter()
             .take(EXPLAIN_CANDIDATES.max(3))
@@ -595,7 +609,15 @@ impl Bot {
             session.misses = session.misses.saturating_add(1);
         }
         // 4. Thresholds.
-        let second_conf = candidates.get(1).map_or(0.0, |c| c.confidence);
+        // The runner-up that competes with the best: small talk does not compete with a
+        // real topic (it was ranked after it for that reason).
+        let is_low = |c: &ScoredIntent| self.intent(&c.intent).is_some_and(|i| i.def.low_priority);
+        let top_low = top.is_some_and(is_low);
+        let second_conf = candidates
+            .iter()
+            .skip(1)
+            .find(|c| top_low || !is_low(c))
+            .map_or(0.0, |c| c.confidence);
         match decide::verdict(&t, top_conf, second_conf) {
             DecisionKind::Answer => {
                 let id = candidates[0].intent.clone();

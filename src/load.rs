@@ -525,6 +525,8 @@ struct RawIntent {
     #[serde(default)]
     human_only: bool,
     #[serde(default)]
+    low_priority: bool,
+    #[serde(default)]
     context: Texts,
     #[serde(default)]
     examples: SpannedMap<Texts>,
@@ -974,6 +976,7 @@ impl Cx<'_> {
             label: self.per_language(r.label, |_, v| v),
             department: r.department,
             human_only: r.human_only,
+            low_priority: r.low_priority,
             context: self.texts(r.context),
             examples: self.per_language(r.examples, |cx, v| cx.texts(v)),
             keywords: self.per_language(r.keywords, |cx, v| cx.texts(v)),

@@ -281,6 +281,9 @@ pub struct IntentDef {
     pub department: Option<String>,
     /// Always hand over to a human (after giving the answer text, if any).
     pub human_only: bool,
+    /// Small talk (greetings, thanks): answered only when no other intent is a plausible
+    /// match, so "hello, where is my parcel?" answers the parcel question.
+    pub low_priority: bool,
     /// Matches only right after one of these intents (e.g. "yes" after "want the link?").
     pub context: Vec<Located<String>>,
     /// Example phrasings per language.
