@@ -30,7 +30,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Decision::Answer(a) => println!("{customer}> {text}\n  bot [{}]: {}", a.intent, a.text),
             Decision::Clarify(c) => println!("{customer}> {text}\n  bot asks: {}", c.text),
             Decision::Escalate(e) => {
-                println!("{customer}> {text}\n  bot hands over to {}: {}", e.department, e.text);
+                println!(
+                    "{customer}> {text}\n  bot hands over to {}: {}",
+                    e.department, e.text
+                );
                 // What the agent's console receives:
                 println!("  handoff summary: {}", e.handoff.summary);
             }
