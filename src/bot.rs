@@ -76,6 +76,25 @@ pub struct Bot {
     thresholds: Thresholds,
 }
 
+/// Two examples of different intents that look nearly the same to the matcher.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Conflict {
+    /// One intent.
+    pub intent: String,
+    /// Its example.
+    pub example: String,
+    /// Where that example is written.
+    pub pos: Option<crate::model::Pos>,
+    /// The other intent.
+    pub other_intent: String,
+    /// Its example.
+    pub other_example: String,
+    /// Where that example is written.
+    pub other_pos: Option<crate::model::Pos>,
+    /// Cosine similarity of the two (stems and bigrams).
+    pub similarity: f32,
+}
+
 /// Options for one message beyond its text.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Input<'a> {
@@ -222,6 +241,61 @@ impl Bot {
     /// Number of distinct features (stems, bigrams, character n-grams) in the index.
     pub fn feature_count(&self) -> usize {
         self.inner.index.feature_count()
+    }
+
+    /// Finds examples that are nearly the same as an example of another intent (cosine
+    /// similarity of stems and bigrams at least `min_similarity`, e.g. 0.8): such pairs
+    /// make the bot answer the wrong intent or ask to clarify. Each pair is reported once.
+    pub fn conflicts(&self, min_similarity: f32) -> Vec<Conflict> {
+        let mut out: Vec<Conflict> = Vec::new();
+        // Context-only intents compete only right after their context: not a conflict.
+        let context_only = |id: &str| self.intent(id).is_some_and(|i| !i.context.is_empty());
+        for intent in &self.inner.intents {
+            if !intent.context.is_empty() {
+                continue;
+            }
+            for (&lang, list) in &intent.def.examples {
+                for ex in list {
+                    for c in self.rank(&ex.value, Some(lang)) {
+                        if c.intent == intent.def.id.value
+                            || c.example_similarity < min_similarity
+                            || context_only(&c.intent)
+                        {
+                            continue;
+                        }
+                        let Some(other) = c.example.clone() else {
+                            continue;
+                        };
+                        let seen = out.iter().any(|o| {
+                            o.intent == c.intent
+                                && o.example == other
+                                && o.other_example == ex.value
+                        });
+                        if seen {
+                            continue;
+                        }
+                        let other_pos = self.intent(&c.intent).and_then(|i| {
+                            i.def
+                                .examples
+                                .values()
+                                .flatten()
+                                .find(|e| e.value == other)
+                                .and_then(|e| e.pos.clone())
+                        });
+                        out.push(Conflict {
+                            intent: intent.def.id.value.clone(),
+                            example: ex.value.clone(),
+                            pos: ex.pos.clone(),
+                            other_intent: c.intent.clone(),
+                            other_example: other,
+                            other_pos,
+                            similarity: c.example_similarity,
+                        });
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Answers one message in a session. Never fails, never panics.

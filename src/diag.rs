@@ -76,6 +76,9 @@ pub enum DiagnosticKind {
     InvalidValue,
     /// A file or directory could not be read.
     Io,
+    /// Two intents have nearly the same example: customers will get the wrong one or a
+    /// clarification (found by `faqbot check` on the compiled bot).
+    Conflict,
 }
 
 /// One problem found in content, with where it is and how to fix it.

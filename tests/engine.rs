@@ -232,3 +232,111 @@ proptest! {
         let _ = bot().respond(&mut s, &text);
     }
 }
+
+fn content(intents: &[(&str, &[&str])]) -> faqbot::Content {
+    let mut c = faqbot::Content::default();
+    c.settings.languages = vec![Language::En];
+    c.settings.default_language = Language::En;
+    for k in ["fallback", "clarify", "handoff", "out_of_hours"] {
+        let m = match k {
+            "fallback" => &mut c.settings.messages.fallback,
+            "clarify" => &mut c.settings.messages.clarify,
+            "handoff" => &mut c.settings.messages.handoff,
+            _ => &mut c.settings.messages.out_of_hours,
+        };
+        m.insert(Language::En, format!("{k} text"));
+    }
+    for (id, examples) in intents {
+        let mut i = faqbot::IntentDef::new(*id);
+        i.label.insert(Language::En, id.to_string());
+        i.examples.insert(
+            Language::En,
+            examples
+                .iter()
+                .map(|e| faqbot::Located::new(e.to_string()))
+                .collect(),
+        );
+        i.answer.insert(
+            Language::En,
+            vec![faqbot::Located::new(format!("about {id}"))],
+        );
+        c.intents.push(i);
+    }
+    c
+}
+
+#[test]
+fn content_built_in_code_compiles_and_answers() {
+    let bot = Bot::from_content(content(&[
+        (
+            "returns",
+            &[
+                "how do I return an item",
+                "send the product back",
+                "return policy",
+            ],
+        ),
+        (
+            "hours",
+            &[
+                "when are you open",
+                "opening hours",
+                "are you open on sunday",
+            ],
+        ),
+    ]))
+    .expect("valid content");
+    let d = bot.respond(&mut Session::new(), "what are your opening hours");
+    assert_eq!(d.intent(), Some("hours"));
+}
+
+#[test]
+fn nearly_identical_examples_of_two_intents_are_reported_as_conflicts() {
+    let bot = Bot::from_content(content(&[
+        (
+            "returns",
+            &[
+                "how do I return an item",
+                "send the product back",
+                "return policy",
+            ],
+        ),
+        (
+            "refunds",
+            &[
+                "how do I return an item please",
+                "money back",
+                "refund status",
+            ],
+        ),
+    ]))
+    .expect("valid content");
+    let conflicts = bot.conflicts(0.8);
+    assert!(
+        conflicts
+            .iter()
+            .any(|c| c.example.starts_with("how do I return")
+                && c.other_example.starts_with("how do I return")),
+        "{conflicts:?}"
+    );
+    let clean = Bot::from_content(content(&[
+        (
+            "returns",
+            &[
+                "how do I return an item",
+                "send the product back",
+                "return policy",
+            ],
+        ),
+        (
+            "hours",
+            &[
+                "when are you open",
+                "opening hours",
+                "are you open on sunday",
+            ],
+        ),
+    ]))
+    .expect("valid content");
+    assert!(clean.conflicts(0.8).is_empty());
+}

@@ -57,7 +57,8 @@ enum Command {
         /// The message.
         message: Vec<String>,
     },
-    /// A conversation with one session (one message per line when stdin is not a terminal).
+    /// A conversation with one session (one message per line when stdin is not a terminal;
+    /// a line `/handback` hands the session back from the human agent to the bot).
     Chat {
         /// Content directory.
         #[arg(long, default_value = "intents")]
@@ -143,6 +144,9 @@ pub(crate) fn load_bot(dir: &std::path::Path) -> Result<Bot> {
     })
 }
 
+/// Example similarity from which `check` warns about a conflict between two intents.
+const CONFLICT_SIMILARITY: f32 = 0.85;
+
 fn check(dir: &std::path::Path, json: bool) -> Result<ExitCode> {
     if !dir.is_dir() {
         anyhow::bail!("content directory {} not found", dir.display());
@@ -151,10 +155,29 @@ fn check(dir: &std::path::Path, json: bool) -> Result<ExitCode> {
     let mut diagnostics = loaded.diagnostics.clone();
     if !loaded.has_errors() {
         // Compilation may find what validation cannot (it also runs validation).
-        if let Err(e) = Bot::from_content(loaded.content.clone()) {
-            for d in e.diagnostics() {
-                if !diagnostics.iter().any(|x| x.to_string() == d.to_string()) {
-                    diagnostics.push(d.clone());
+        match Bot::from_content(loaded.content.clone()) {
+            Err(e) => {
+                for d in e.diagnostics() {
+                    if !diagnostics.iter().any(|x| x.to_string() == d.to_string()) {
+                        diagnostics.push(d.clone());
+                    }
+                }
+            }
+            // Conflicts between intents, found before customers find them.
+            Ok(bot) => {
+                for c in bot.conflicts(CONFLICT_SIMILARITY) {
+                    diagnostics.push(
+                        faqbot::Diagnostic::warning(
+                            faqbot::DiagnosticKind::Conflict,
+                            format!(
+                                "example \"{}\" of intent `{}` is nearly the same as \"{}\" of intent `{}` (similarity {:.2})",
+                                c.example, c.intent, c.other_example, c.other_intent, c.similarity
+                            ),
+                        )
+                        .at(c.pos)
+                        .with_related("other example at", c.other_pos)
+                        .with_hint("reword one of them, or move it to the intent it belongs to"),
+                    );
                 }
             }
         }
@@ -253,6 +276,15 @@ fn chat(
         let text = String::from_utf8_lossy(&line);
         let text = text.trim_end_matches(['\n', '\r']);
         if interactive && text.trim().is_empty() {
+            continue;
+        }
+        // The host's side of a hand-off, for trying conversations out: the agent hands the
+        // session back to the bot.
+        if text.trim() == "/handback" {
+            session.hand_back();
+            if interactive {
+                eprintln!("(the agent handed the conversation back to the bot)");
+            }
             continue;
         }
         let d = bot.respond_with(
