@@ -714,7 +714,9 @@ impl Bot {
                 )
             }
             DecisionKind::Clarify => {
-                let floor = (top_conf - 2.0 * t.margin).max(t.clarify * 0.75);
+                // Two or three options: the best, and those at least half as likely (a
+                // lone option is offered only when nothing else is plausible at all).
+                let floor = (top_conf * 0.5).max(t.clarify * 0.5);
                 let options: Vec<String> = candidates
                     .iter()
                     .take(3)
