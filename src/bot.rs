@@ -29,6 +29,10 @@ use crate::session::{PendingClarification, Session, Speaker, TranscriptEntry};
 /// analysis: a customer question is never this long, and it bounds the work per message.
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4096;
 
+/// Share of the distance to 1 closed for an intent that fits the situation (its
+/// follow-up context is active, or the values its answer needs are known).
+const SITUATION_GAIN: f32 = 0.5;
+
 /// How many candidates an explanation lists.
 const EXPLAIN_CANDIDATES: usize = 5;
 
@@ -476,7 +480,7 @@ impl Bot {
         let mut ranked: Vec<(f32, u32, Evidence)> = evidence
             .into_iter()
             .filter(|(i, _)| self.eligible(*i as usize, session, &values))
-            .map(|(i, e)| (e.confidence(), i, e))
+            .map(|(i, e)| (self.situational(i as usize, e.confidence()), i, e))
             .collect();
         // Ties broken by content order so that the same input always gives the same result.
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -522,6 +526,30 @@ impl Bot {
             && i.requires
                 .iter()
                 .all(|v| captured.contains_key(v) || session.values.contains_key(v))
+    }
+
+    /// Raises the confidence of intents that fit the moment: a context-only intent whose
+    /// context is active ("nie, dzięki" right after "shall I send the tracking link?"),
+    /// and an intent whose answer needs values that are known (the order number was
+    /// given): both are more specific than a general intent with similar words. Only
+    /// eligible intents get here, so both conditions hold when the intent has any.
+    fn situational(&self, intent: usize, confidence: f32) -> f32 {
+        let Some(i) = self.inner.intents.get(intent) else {
+            return confidence;
+        };
+        // Only intents with real evidence of their own are raised: "dzięki" after an order
+        // number is thanks, not the order intent.
+        if confidence < self.thresholds.clarify * 0.5 {
+            return confidence;
+        }
+        let mut c = confidence;
+        if !i.context.is_empty() {
+            c += (1.0 - c) * SITUATION_GAIN;
+        }
+        if !i.requires.is_empty() {
+            c += (1.0 - c) * SITUATION_GAIN;
+        }
+        c
     }
 
     fn explain_candidate(&self, confidence: f32, intent: u32, e: &Evidence) -> ScoredIntent {
@@ -622,10 +650,10 @@ impl Bot {
         let msg_words: Vec<MsgWord<'_>> = turn
             .analyzed
             .iter()
-            .filter(|w| !w.stop)
             .map(|w| MsgWord {
                 folded: w.folded,
                 stem: w.stem,
+                stop: w.stop,
             })
             .collect();
         let top_department = top

@@ -21,6 +21,8 @@ struct Word {
 struct Phrase {
     text: String,
     words: Vec<Word>,
+    /// The phrase kept its stop words: match it against every word of the message.
+    with_stop_words: bool,
 }
 
 /// A set of phrases in several languages.
@@ -34,14 +36,19 @@ pub(crate) struct PhraseMatcher {
 pub(crate) struct MsgWord<'a> {
     pub folded: &'a str,
     pub stem: &'a str,
+    /// A stop word (skipped unless a phrase keeps its stop words).
+    pub stop: bool,
 }
 
 fn same_word(m: MsgWord<'_>, p: &Word) -> bool {
     if m.stem == &*p.stem || m.folded == &*p.folded {
         return true;
     }
+    // One stem a prefix of the other ("konsultant" / "konsultanta"), only when both are
+    // long and differ by a letter or two: "доста" (достали) must not swallow "доставк".
     let (a, b) = (m.stem, &*p.stem);
-    if a.chars().count() >= 5 && b.chars().count() >= 5 && (a.starts_with(b) || b.starts_with(a)) {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.min(lb) >= 6 && la.abs_diff(lb) <= 2 && (a.starts_with(b) || b.starts_with(a)) {
         return true;
     }
     let len = p.folded.chars().count();
@@ -63,10 +70,14 @@ impl PhraseMatcher {
         for (&lang, list) in phrases {
             for p in list {
                 analyzer.analyze(&p.value, lang, &mut a);
-                let all_stop = a.iter().all(|t| t.stop);
+                // Stop words are skipped ("talk to a human" ~ "talk to human") unless that
+                // would leave a multi-word phrase with a single everyday word: "what a
+                // joke" must not become "joke", "сколько можно" not "сколько".
+                let content = a.iter().filter(|t| !t.stop).count();
+                let keep_all = content == 0 || (content == 1 && a.len() > 1);
                 let words: Vec<Word> = a
                     .iter()
-                    .filter(|t| all_stop || !t.stop)
+                    .filter(|t| keep_all || !t.stop)
                     .map(|t| Word {
                         folded: t.folded.into(),
                         stem: t.stem.into(),
@@ -76,6 +87,7 @@ impl PhraseMatcher {
                     out.push(Phrase {
                         text: p.value.clone(),
                         words,
+                        with_stop_words: keep_all,
                     });
                 }
             }
@@ -84,8 +96,10 @@ impl PhraseMatcher {
     }
 
     /// The first phrase found in the message, if any.
-    pub(crate) fn find(&self, msg: &[MsgWord<'_>]) -> Option<&str> {
+    pub(crate) fn find(&self, all: &[MsgWord<'_>]) -> Option<&str> {
+        let content: Vec<MsgWord<'_>> = all.iter().copied().filter(|w| !w.stop).collect();
         'phrases: for p in &self.phrases {
+            let msg: &[MsgWord<'_>] = if p.with_stop_words { all } else { &content };
             'starts: for start in 0..msg.len() {
                 if !same_word(msg[start], &p.words[0]) {
                     continue;
@@ -144,10 +158,10 @@ mod tests {
         an.analyze(text, lang, &mut a);
         let words: Vec<MsgWord<'_>> = a
             .iter()
-            .filter(|t| !t.stop)
             .map(|t| MsgWord {
                 folded: t.folded,
                 stem: t.stem,
+                stop: t.stop,
             })
             .collect();
         m.find(&words).map(str::to_string)
@@ -160,6 +174,23 @@ mod tests {
         assert!(find(&m, Language::En, "i want a reel person").is_some());
         assert!(find(&m, Language::En, "where is my parcel").is_none());
         assert!(find(&m, Language::En, "").is_none());
+    }
+
+    #[test]
+    fn phrase_of_one_everyday_word_keeps_its_stop_words() {
+        // Regression: "what a joke" matched "tell me a joke about cats".
+        let m = matcher(Language::En, &["what a joke"]);
+        assert!(find(&m, Language::En, "tell me a joke about cats").is_none());
+        assert!(find(&m, Language::En, "what a joke this shop is").is_some());
+    }
+
+    #[test]
+    fn short_stem_prefix_does_not_match_longer_word() {
+        // Regression: "достали" (frustration) matched every "доставка".
+        let m = matcher(Language::Ru, &["достали"]);
+        assert!(find(&m, Language::Ru, "доставка в Ригу").is_none());
+        assert!(find(&m, Language::Ru, "какие есть способы доставки").is_none());
+        assert!(find(&m, Language::Ru, "вы меня достали").is_some());
     }
 
     #[test]

@@ -55,5 +55,9 @@ fn yaml_cases_and_conversations_pass() {
         failures.len()
     );
     assert!(files > 0, "no test files found under {}", root.display());
-    assert!(failures.is_empty(), "{} failing turns (listed above)", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} failing turns (listed above)",
+        failures.len()
+    );
 }
