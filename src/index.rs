@@ -21,14 +21,81 @@ use std::collections::HashMap;
 use crate::analyze::{Analyzed, Analyzer};
 use crate::model::Language;
 
-/// Relative weight of word-stem features.
-const W_WORD: f32 = 1.0;
-/// Relative weight of stem-bigram features.
-const W_BIGRAM: f32 = 0.6;
-/// Relative weight of character n-gram features.
-const W_CHAR: f32 = 0.35;
-/// Character n-gram length.
-const NGRAM: usize = 3;
+/// FNV-1a: a fast hash for the short feature keys looked up at query time (the keys come
+/// from the content, not from an attacker who could choose collisions cheaply enough to
+/// matter for a map of this size).
+#[derive(Clone, Copy, Debug)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A hash map keyed by short strings, with [`Fnv`] hashing.
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
+/// Tunable parameters of the index (temporarily read from the environment while
+/// measuring; fixed constants once chosen).
+#[derive(Clone, Debug)]
+struct Params {
+    keep_stop: bool,
+    ng_min: usize,
+    ng_max: usize,
+    w_word: f32,
+    w_bigram: f32,
+    w_char: f32,
+    alpha: f32,
+    unk: f32,
+    ex_df_cap: f32,
+    method: u8,
+    bound: bool,
+    skip_stop_chars: bool,
+}
+
+fn env_f(name: &str, d: f32) -> f32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(d)
+}
+
+fn params() -> &'static Params {
+    static P: std::sync::OnceLock<Params> = std::sync::OnceLock::new();
+    P.get_or_init(|| Params {
+        keep_stop: env_f("FQ_KEEP_STOP", 1.0) > 0.0,
+        ng_min: env_f("FQ_NG_MIN", 3.0) as usize,
+        ng_max: env_f("FQ_NG_MAX", 3.0) as usize,
+        w_word: env_f("FQ_W_WORD", 1.0),
+        w_bigram: env_f("FQ_W_BIGRAM", 0.6),
+        w_char: env_f("FQ_W_CHAR", 0.35),
+        alpha: env_f("FQ_ALPHA", 0.5),
+        unk: env_f("FQ_UNK", 2.0),
+        ex_df_cap: env_f("FQ_EX_DF_CAP", 0.05),
+        method: env_f("FQ_METHOD", 2.0) as u8,
+        bound: env_f("FQ_BOUND", 1.0) > 0.0,
+        skip_stop_chars: env_f("FQ_SKIP_STOP_CHARS", 1.0) > 0.0,
+    })
+}
+
+/// Features in at most this many examples are always posted per example, whatever
+/// their share (small bots keep exact nearest-example evidence).
+const EX_DF_FLOOR: f32 = 64.0;
 
 /// Feature family tags, used as the first byte of a feature key.
 const TAG_WORD: char = 'w';
@@ -81,6 +148,8 @@ pub(crate) struct ExampleRef {
 /// A known word of the content, for typo correction.
 #[derive(Clone, Debug)]
 struct VocabWord {
+    /// A stop word of its language (its character n-grams are not features).
+    stop: bool,
     folded: Box<str>,
     stem: Box<str>,
     lang: Language,
@@ -102,15 +171,17 @@ pub(crate) struct IndexInput<'a> {
 /// The inverted index.
 #[derive(Clone, Debug)]
 pub(crate) struct Index {
-    features: HashMap<Box<str>, u32>,
+    features: FastMap<Box<str>, u32>,
     idf: Vec<f32>,
     example_postings: Postings,
     intent_postings: Postings,
+    /// Per feature: its largest intent weight (the evidence it can give at most).
+    max_w: Vec<f32>,
     examples: Vec<ExampleRef>,
     intent_count: usize,
-    vocab: HashMap<Box<str>, u32>,
+    vocab: FastMap<Box<str>, u32>,
     vocab_words: Vec<VocabWord>,
-    deletes: HashMap<Box<str>, Vec<u32>>,
+    deletes: FastMap<Box<str>, Vec<u32>>,
 }
 
 /// A typo correction applied to a message word.
@@ -161,8 +232,10 @@ fn push_key(key: &mut String, tag: char, a: &str, b: Option<&str>) {
     }
 }
 
-/// Calls `f` with every character n-gram of `word` (with `<` and `>` boundary marks).
+/// Calls `f` with every character n-gram of `word` (with `<` and `>` boundary marks),
+/// for every length from `ng_min` to `ng_max`.
 fn for_each_ngram(word: &str, key: &mut String, mut f: impl FnMut(&str)) {
+    let p = params();
     let mut chars: [char; 64] = ['\0'; 64];
     let mut n = 0;
     chars[n] = '<';
@@ -176,23 +249,58 @@ fn for_each_ngram(word: &str, key: &mut String, mut f: impl FnMut(&str)) {
     }
     chars[n] = '>';
     n += 1;
-    if n < NGRAM {
-        return;
-    }
-    for i in 0..=n - NGRAM {
-        key.clear();
-        key.push(TAG_CHAR);
-        for &c in &chars[i..i + NGRAM] {
-            key.push(c);
+    for len in p.ng_min..=p.ng_max {
+        if n < len || len == 0 {
+            continue;
         }
-        f(key);
+        for i in 0..=n - len {
+            key.clear();
+            key.push(TAG_CHAR);
+            for &c in &chars[i..i + len] {
+                key.push(c);
+            }
+            f(key);
+        }
+    }
+}
+
+/// Calls `f` with every feature key of a token sequence ((folded, stem) pairs) and its
+/// family tag: word stems, stem bigrams, character n-grams of the folded words.
+fn for_each_feature(
+    tokens: &[(&str, &str)],
+    is_stop: impl Fn(usize) -> bool,
+    key: &mut String,
+    mut f: impl FnMut(&str, char),
+) {
+    let p = params();
+    let mut prev: Option<&str> = if p.bound { Some("^") } else { None };
+    for (i, &(folded, stem)) in tokens.iter().enumerate() {
+        push_key(key, TAG_WORD, stem, None);
+        f(key, TAG_WORD);
+        if let Some(pr) = prev {
+            push_key(key, TAG_BIGRAM, pr, Some(stem));
+            f(key, TAG_BIGRAM);
+        }
+        prev = Some(stem);
+        if !(p.skip_stop_chars && is_stop(i)) {
+            for_each_ngram(folded, key, |k| f(k, TAG_CHAR));
+        }
+    }
+    if p.bound {
+        if let Some(pr) = prev {
+            if !tokens.is_empty() {
+                push_key(key, TAG_BIGRAM, pr, Some("$"));
+                f(key, TAG_BIGRAM);
+            }
+        }
     }
 }
 
 /// Which tokens of an analysed text count as content words.
 fn content_tokens(a: &Analyzed) -> impl Iterator<Item = crate::analyze::TokenRef<'_>> {
     let all_stop = a.iter().all(|t| t.stop);
-    a.iter().filter(move |t| all_stop || !t.stop)
+    let keep = params().keep_stop;
+    a.iter().filter(move |t| keep || all_stop || !t.stop)
 }
 
 /// Deletion neighbourhood of a word: the word with one character removed, each.
@@ -223,45 +331,51 @@ impl Index {
         intent_count: usize,
         inputs: &[IndexInput<'_>],
     ) -> Index {
-        let mut features: HashMap<Box<str>, u32> = HashMap::new();
+        let p = params();
+        let mut features: FastMap<Box<str>, u32> = FastMap::default();
         let mut feature_kind: Vec<char> = Vec::new();
         let mut analyzed = Analyzed::new();
         let mut key = String::new();
         // Per example: its feature ids (deduplicated).
         let mut ex_features: Vec<Vec<u32>> = Vec::with_capacity(inputs.len());
-        let mut vocab: HashMap<Box<str>, u32> = HashMap::new();
+        let mut vocab: FastMap<Box<str>, u32> = FastMap::default();
         let mut vocab_words: Vec<VocabWord> = Vec::new();
-
-        let mut intern = |key: &str, kind: char, features: &mut HashMap<Box<str>, u32>| -> u32 {
-            if let Some(&id) = features.get(key) {
-                return id;
-            }
-            let id = features.len() as u32;
-            features.insert(key.into(), id);
-            feature_kind.push(kind);
-            id
-        };
+        let mut toks: Vec<(String, String)> = Vec::new();
+        let mut stops: Vec<bool> = Vec::new();
 
         for input in inputs {
             analyzer.analyze(input.text, input.lang, &mut analyzed);
+            toks.clear();
+            toks.extend(
+                content_tokens(&analyzed).map(|t| (t.folded.to_string(), t.stem.to_string())),
+            );
+            stops.clear();
+            stops.extend(content_tokens(&analyzed).map(|t| t.stop));
+            let pairs: Vec<(&str, &str)> =
+                toks.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
             let mut ids: Vec<u32> = Vec::new();
-            let mut prev: Option<&str> = None;
-            for t in content_tokens(&analyzed) {
-                push_key(&mut key, TAG_WORD, t.stem, None);
-                ids.push(intern(&key, TAG_WORD, &mut features));
-                if let Some(p) = prev {
-                    push_key(&mut key, TAG_BIGRAM, p, Some(t.stem));
-                    ids.push(intern(&key, TAG_BIGRAM, &mut features));
-                }
-                prev = Some(t.stem);
-                for_each_ngram(t.folded, &mut key, |k| {
-                    ids.push(intern(k, TAG_CHAR, &mut features));
-                });
-            }
+            for_each_feature(
+                &pairs,
+                |i| stops[i],
+                &mut key,
+                |k, kind| {
+                    let id = match features.get(k) {
+                        Some(&id) => id,
+                        None => {
+                            let id = features.len() as u32;
+                            features.insert(k.into(), id);
+                            feature_kind.push(kind);
+                            id
+                        }
+                    };
+                    ids.push(id);
+                },
+            );
             for t in analyzed.iter() {
                 if !t.is_number && !vocab.contains_key(t.folded) {
                     vocab.insert(t.folded.into(), vocab_words.len() as u32);
                     vocab_words.push(VocabWord {
+                        stop: t.stop,
                         folded: t.folded.into(),
                         stem: t.stem.into(),
                         lang: input.lang,
@@ -273,38 +387,45 @@ impl Index {
             ex_features.push(ids);
         }
 
-        // Inverse intent frequency: a feature used by one intent is worth more than one
-        // used by all of them.
         let nf = features.len();
-        let mut intent_df = vec![0u32; nf];
-        let mut last_intent = vec![u32::MAX; nf];
-        // Examples sorted by intent would make this simpler; count distinct intents per feature.
-        let mut order: Vec<usize> = (0..inputs.len()).collect();
-        order.sort_by_key(|&i| inputs[i].intent);
-        for &i in &order {
-            for &f in &ex_features[i] {
-                if last_intent[f as usize] != inputs[i].intent {
-                    last_intent[f as usize] = inputs[i].intent;
-                    intent_df[f as usize] += 1;
-                }
+        let family = |f: usize| match feature_kind[f] {
+            TAG_WORD => p.w_word,
+            TAG_BIGRAM => p.w_bigram,
+            _ => p.w_char,
+        };
+        // Counts: examples per intent, examples per feature and intent.
+        let mut per_intent = vec![0u32; intent_count];
+        let mut df = vec![0u32; nf];
+        let mut fc: Vec<HashMap<u32, u32>> = vec![HashMap::new(); intent_count];
+        for (e, input) in inputs.iter().enumerate() {
+            let c = input.intent as usize;
+            if c >= intent_count {
+                continue;
+            }
+            per_intent[c] += 1;
+            for &f in &ex_features[e] {
+                df[f as usize] += 1;
+                *fc[c].entry(f).or_insert(0) += 1;
             }
         }
+        let mut intent_df = vec![0u32; nf];
+        for m in &fc {
+            for &f in m.keys() {
+                intent_df[f as usize] += 1;
+            }
+        }
+        // Inverse intent frequency: a feature used by one intent is worth more than one
+        // used by all of them.
         let n = intent_count.max(1) as f32;
         let idf: Vec<f32> = (0..nf)
-            .map(|f| {
-                let family = match feature_kind[f] {
-                    TAG_WORD => W_WORD,
-                    TAG_BIGRAM => W_BIGRAM,
-                    _ => W_CHAR,
-                };
-                family * (1.0 + n / intent_df[f].max(1) as f32).ln()
-            })
+            .map(|f| family(f) * (1.0 + n / intent_df[f].max(1) as f32).ln())
             .collect();
 
-        // Example postings: words and bigrams, L2-normalised per example.
+        // Example postings: words and bigrams, L2-normalised per example; features in
+        // more than `ex_df_cap` of the examples are left to the intent postings.
+        let total = inputs.len().max(1) as f32;
+        let ex_ok = |f: usize| feature_kind[f] != TAG_CHAR && (df[f] as f32) <= (p.ex_df_cap * total).max(EX_DF_FLOOR);
         let mut ex_lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); nf];
-        // Intent centroids: mean of normalised example vectors over all features.
-        let mut centroids: Vec<HashMap<u32, f32>> = vec![HashMap::new(); intent_count];
         let mut examples = Vec::with_capacity(inputs.len());
         for (e, input) in inputs.iter().enumerate() {
             examples.push(ExampleRef {
@@ -315,45 +436,89 @@ impl Index {
             let ids = &ex_features[e];
             let norm_wb: f32 = ids
                 .iter()
-                .filter(|&&f| feature_kind[f as usize] != TAG_CHAR)
-                .map(|&f| idf[f as usize].powi(2))
-                .sum::<f32>()
-                .sqrt();
-            let norm_all: f32 = ids
-                .iter()
+                .filter(|&&f| ex_ok(f as usize))
                 .map(|&f| idf[f as usize].powi(2))
                 .sum::<f32>()
                 .sqrt();
             if norm_wb > 0.0 {
                 for &f in ids {
-                    if feature_kind[f as usize] != TAG_CHAR {
+                    if ex_ok(f as usize) {
                         ex_lists[f as usize].push((e as u32, idf[f as usize] / norm_wb));
                     }
                 }
             }
-            if norm_all > 0.0 {
-                if let Some(c) = centroids.get_mut(input.intent as usize) {
-                    for &f in ids {
-                        *c.entry(f).or_insert(0.0) += idf[f as usize] / norm_all;
+        }
+
+        let mut int_lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); nf];
+        let mut max_w = vec![0.0f32; nf];
+        if p.method == 0 {
+            // Intent centroids: mean of L2-normalised example vectors over all features.
+            let mut centroids: Vec<HashMap<u32, f32>> = vec![HashMap::new(); intent_count];
+            for (e, input) in inputs.iter().enumerate() {
+                let ids = &ex_features[e];
+                let norm_all: f32 = ids
+                    .iter()
+                    .map(|&f| idf[f as usize].powi(2))
+                    .sum::<f32>()
+                    .sqrt();
+                if norm_all > 0.0 {
+                    if let Some(c) = centroids.get_mut(input.intent as usize) {
+                        for &f in ids {
+                            *c.entry(f).or_insert(0.0) += idf[f as usize] / norm_all;
+                        }
                     }
                 }
             }
-        }
-        let mut int_lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); nf];
-        for (i, c) in centroids.iter().enumerate() {
-            let norm: f32 = c.values().map(|w| w * w).sum::<f32>().sqrt();
-            if norm == 0.0 {
-                continue;
+            for (i, c) in centroids.iter().enumerate() {
+                let norm: f32 = c.values().map(|w| w * w).sum::<f32>().sqrt();
+                if norm == 0.0 {
+                    continue;
+                }
+                let mut entries: Vec<(u32, f32)> = c.iter().map(|(&f, &w)| (f, w / norm)).collect();
+                entries.sort_unstable_by_key(|e| e.0);
+                for (f, w) in entries {
+                    int_lists[f as usize].push((i as u32, w));
+                }
             }
-            let mut entries: Vec<(u32, f32)> = c.iter().map(|(&f, &w)| (f, w / norm)).collect();
-            entries.sort_unstable_by_key(|e| e.0);
-            for (f, w) in entries {
-                int_lists[f as usize].push((i as u32, w));
+        } else {
+            // Log-odds of a feature appearing in an intent's examples versus in the
+            // other intents' examples (smoothed counts); only positive evidence is kept.
+            let a = p.alpha;
+            let mean_nc = total / intent_count.max(1) as f32;
+            for (i, m) in fc.iter().enumerate() {
+                let nc = per_intent[i] as f32;
+                let rest = total - nc;
+                let mut entries: Vec<(u32, f32)> = m
+                    .iter()
+                    .filter_map(|(&f, &k)| {
+                        let k = k as f32;
+                        let p_in = (k + a) / (nc + 2.0 * a);
+                        let p_out = (df[f as usize] as f32 - k + a) / (rest + 2.0 * a);
+                        let mut w = (p_in / p_out).ln();
+                        if p.method == 2 {
+                            // Relative to the same feature absent from an average intent:
+                            // absence is then evidence against, and the constant part
+                            // shared by all intents drops out of the ranking.
+                            let d = df[f as usize] as f32;
+                            let b_in = a / (mean_nc + 2.0 * a);
+                            let b_out = (d + a) / (total - mean_nc + 2.0 * a);
+                            w -= (b_in / b_out).ln();
+                        }
+                        let w = family(f as usize) * w;
+                        (w > 0.0).then_some((f, w))
+                    })
+                    .collect();
+                entries.sort_unstable_by_key(|e| e.0);
+                for (f, w) in entries {
+                    int_lists[f as usize].push((i as u32, w));
+                    let mw = &mut max_w[f as usize];
+                    *mw = mw.max(w);
+                }
             }
         }
 
         // Typo-tolerant vocabulary: every word and its one-character deletions.
-        let mut deletes: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        let mut deletes: FastMap<Box<str>, Vec<u32>> = FastMap::default();
         for (id, w) in vocab_words.iter().enumerate() {
             if max_edits(w.folded.chars().count()) == 0 {
                 continue;
@@ -380,6 +545,7 @@ impl Index {
             idf,
             example_postings: Postings::from_lists(ex_lists),
             intent_postings: Postings::from_lists(int_lists),
+            max_w,
             examples,
             intent_count,
             vocab,
@@ -452,40 +618,39 @@ impl Index {
     /// correction. Results go to `out` (cleared first).
     pub(crate) fn search(&self, tokens: &[(&str, &str)], out: &mut Vec<IntentHit>) {
         out.clear();
+        let p = params();
         SCRATCH.with(|s| {
             let Ok(mut s) = s.try_borrow_mut() else {
                 return;
             };
             let s = &mut *s;
             s.query.clear();
-            let mut prev: Option<&str> = None;
-            for &(folded, stem) in tokens {
-                push_key(&mut s.key, TAG_WORD, stem, None);
-                if let Some(&f) = self.features.get(s.key.as_str()) {
-                    s.query.push((f, 0.0));
-                }
-                if let Some(p) = prev {
-                    push_key(&mut s.key, TAG_BIGRAM, p, Some(stem));
-                    if let Some(&f) = self.features.get(s.key.as_str()) {
-                        s.query.push((f, 0.0));
-                    }
-                }
-                prev = Some(stem);
+            let mut unknown = 0usize;
+            {
                 let (features, query) = (&self.features, &mut s.query);
-                for_each_ngram(folded, &mut s.key, |k| {
-                    if let Some(&f) = features.get(k) {
-                        query.push((f, 0.0));
-                    }
+                let mut key = std::mem::take(&mut s.key);
+                let is_stop = |i: usize| {
+                    self.vocab
+                        .get(tokens[i].0)
+                        .is_some_and(|&id| self.vocab_words[id as usize].stop)
+                };
+                for_each_feature(tokens, is_stop, &mut key, |k, kind| match features.get(k) {
+                    Some(&f) => query.push((f, 0.0)),
+                    None if kind == TAG_WORD => unknown += 1,
+                    None => {}
                 });
+                s.key = key;
             }
             s.query.sort_unstable_by_key(|q| q.0);
             s.query.dedup_by_key(|q| q.0);
             let mut norm_wb = 0.0f32;
             let mut norm_all = 0.0f32;
+            let mut evidence = unknown as f32 * p.unk;
             for q in s.query.iter_mut() {
                 let w = self.idf[q.0 as usize];
                 q.1 = w;
                 norm_all += w * w;
+                evidence += self.max_w[q.0 as usize];
                 if !self.example_postings.get(q.0).is_empty() {
                     norm_wb += w * w;
                 }
@@ -494,6 +659,13 @@ impl Index {
                 return;
             }
             let (norm_wb, norm_all) = (norm_wb.sqrt(), norm_all.sqrt());
+            let int_scale = if p.method == 0 {
+                1.0 / norm_all
+            } else if evidence > 0.0 {
+                1.0 / evidence
+            } else {
+                0.0
+            };
 
             if s.ex_acc.len() < self.examples.len() {
                 s.ex_acc.resize(self.examples.len(), 0.0);
@@ -512,12 +684,13 @@ impl Index {
                         *slot += w / norm_wb * ew;
                     }
                 }
+                let qw = if p.method == 0 { w } else { 1.0 };
                 for &(i, iw) in self.intent_postings.get(f) {
                     let slot = &mut s.int_acc[i as usize];
                     if *slot == 0.0 && s.int_best[i as usize].0 == 0.0 {
                         s.int_touched.push(i);
                     }
-                    *slot += w / norm_all * iw;
+                    *slot += qw * int_scale * iw;
                 }
             }
             for &e in &s.ex_touched {
@@ -578,6 +751,7 @@ impl Index {
             + vocab
             + deletes
             + self.idf.capacity() * 4
+            + self.max_w.capacity() * 4
             + self.example_postings.heap_bytes()
             + self.intent_postings.heap_bytes()
             + self.examples.capacity() * std::mem::size_of::<ExampleRef>()

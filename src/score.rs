@@ -10,9 +10,9 @@
 use crate::index::IntentHit;
 
 /// Weight of nearest-example similarity in the base score.
-const EXAMPLE_WEIGHT: f32 = 0.6;
+const EXAMPLE_WEIGHT: f32 = 0.3;
 /// Weight of centroid similarity in the base score.
-const CENTROID_WEIGHT: f32 = 0.4;
+const CENTROID_WEIGHT: f32 = 0.7;
 /// Share of the remaining distance to 1 closed by the first keyword found.
 const KEYWORD_GAIN: f32 = 0.3;
 /// Share closed by each further keyword.
@@ -34,7 +34,15 @@ pub(crate) struct Evidence {
 impl Evidence {
     /// The calibrated confidence.
     pub(crate) fn confidence(&self) -> f32 {
-        let mut s = EXAMPLE_WEIGHT * self.hit.example_sim + CENTROID_WEIGHT * self.hit.centroid_sim;
+        static EXW: std::sync::OnceLock<f32> = std::sync::OnceLock::new();
+        let exw = *EXW.get_or_init(|| {
+            std::env::var("FQ_EXW")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(EXAMPLE_WEIGHT)
+        });
+        let _ = CENTROID_WEIGHT;
+        let mut s = exw * self.hit.example_sim + (1.0 - exw) * self.hit.centroid_sim;
         for (k, _) in self.keywords.iter().enumerate().take(3) {
             let gain = if k == 0 {
                 KEYWORD_GAIN
