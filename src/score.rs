@@ -1,7 +1,8 @@
 //! Stage `score`: combine the evidence for each intent into one confidence in [0, 1].
 //!
-//! Evidence per intent: similarity with its nearest example, similarity with the intent
-//! as a whole (centroid), keywords found, a pattern matched. Example similarity is the
+//! Evidence per intent: similarity with its nearest example, the share of the message's
+//! evidence that the intent as a whole explains (see [`crate::index`]), keywords found, a
+//! pattern matched. Example similarity is the
 //! sharpest signal when a customer paraphrases one known phrasing; the centroid carries
 //! vocabulary spread over many phrasings and character n-grams for unknown words.
 //! Keywords and patterns are editor-declared evidence and raise the score towards 1
@@ -9,9 +10,10 @@
 
 use crate::index::IntentHit;
 
-/// Weight of nearest-example similarity in the base score.
+/// Weight of nearest-example similarity in the base score (0.2–0.6 measured on CLINC150
+/// val: 0.3 gave the best top-1 accuracy; the intent evidence is the stronger signal).
 const EXAMPLE_WEIGHT: f32 = 0.3;
-/// Weight of centroid similarity in the base score.
+/// Weight of the intent evidence (share of the message explained) in the base score.
 const CENTROID_WEIGHT: f32 = 0.7;
 /// Share of the remaining distance to 1 closed by the first keyword found.
 const KEYWORD_GAIN: f32 = 0.3;
@@ -31,18 +33,16 @@ pub(crate) struct Evidence {
     pub pattern: bool,
 }
 
+/// The index part of the confidence: a weighted mean of nearest-example similarity and
+/// the share of the message's evidence that the intent explains.
+pub(crate) fn base_score(hit: &IntentHit) -> f32 {
+    EXAMPLE_WEIGHT * hit.example_sim + CENTROID_WEIGHT * hit.centroid_sim
+}
+
 impl Evidence {
     /// The calibrated confidence.
     pub(crate) fn confidence(&self) -> f32 {
-        static EXW: std::sync::OnceLock<f32> = std::sync::OnceLock::new();
-        let exw = *EXW.get_or_init(|| {
-            std::env::var("FQ_EXW")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(EXAMPLE_WEIGHT)
-        });
-        let _ = CENTROID_WEIGHT;
-        let mut s = exw * self.hit.example_sim + (1.0 - exw) * self.hit.centroid_sim;
+        let mut s = base_score(&self.hit);
         for (k, _) in self.keywords.iter().enumerate().take(3) {
             let gain = if k == 0 {
                 KEYWORD_GAIN

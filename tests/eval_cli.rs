@@ -16,9 +16,12 @@ const DATA: &str = r#"{"text": "where is my parcel", "intent": "track", "split":
 "#;
 
 fn run_eval(extra: &[&str]) -> serde_json::Value {
+    // One file per call: the tests run in parallel threads of one process.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("faqbot-eval-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("tiny.jsonl");
+    let path = dir.join(format!("tiny-{n}.jsonl"));
     std::fs::write(&path, DATA).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_faqbot"))
         .arg("eval")
