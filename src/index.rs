@@ -510,6 +510,13 @@ impl Index {
         self.vocab.contains_key(folded)
     }
 
+    /// Is this stem a word feature of the content?
+    pub(crate) fn knows_stem(&self, stem: &str) -> bool {
+        let mut key = String::with_capacity(stem.len() + 1);
+        push_key(&mut key, TAG_WORD, stem, None);
+        self.features.contains_key(key.as_str())
+    }
+
     /// The closest known word to an unknown one, within the edits its length allows.
     /// Ties are broken by preferring the message language, then the lowest id (content
     /// order), so the result is deterministic.
@@ -726,7 +733,9 @@ pub(crate) fn prepare_query<'a>(
 ) {
     out.clear();
     for t in content_tokens(analyzed) {
-        if !t.is_number && !index.knows(t.folded) {
+        // A word the content never used is corrected to a near known word, unless its
+        // stem is known: then it is a new inflection ("zamówieniami"), not a typo.
+        if !t.is_number && !index.knows(t.folded) && !index.knows_stem(t.stem) {
             if let Some((word, stem, d)) = index.correct(t.folded, lang) {
                 corrections.push(Correction {
                     start: t.start,
@@ -799,6 +808,19 @@ mod tests {
         let (w, _, d) = idx.correct("paswrod", Language::En).expect("corrected");
         assert_eq!((w, d), ("password", 2));
         assert!(idx.correct("xyz", Language::En).is_none());
+    }
+
+    #[test]
+    fn new_inflection_of_a_known_stem_is_not_a_typo() {
+        let (a, idx) = build(&[(0, "forgot password"), (1, "where is my parcel")]);
+        let mut an = Analyzed::new();
+        a.analyze("passwords forgoten", Language::En, &mut an);
+        let (mut corr, mut toks) = (Vec::new(), Vec::new());
+        prepare_query(&idx, &an, Language::En, &mut corr, &mut toks);
+        // "passwords" stems to the known "password": kept; "forgoten" is a typo.
+        assert_eq!(corr.len(), 1);
+        assert_eq!(corr[0].from, "forgoten");
+        assert_eq!(toks[0].0, "passwords");
     }
 
     #[test]
