@@ -416,7 +416,16 @@ impl Bot {
             })
             .collect();
 
-        // Keywords: contiguous content words, by stem or folded form.
+        // Keywords: contiguous content words, by stem or folded form. The index tokens
+        // include stop words; keywords were compiled without them.
+        let all_stop = tokens
+            .iter()
+            .all(|(f, _)| inner.analyzer.is_stop_word(f, turn.lang));
+        let tokens: Vec<(&str, &str)> = tokens
+            .iter()
+            .filter(|(f, _)| all_stop || !inner.analyzer.is_stop_word(f, turn.lang))
+            .copied()
+            .collect();
         for (k, &(folded, stem)) in tokens.iter().enumerate() {
             let mut seen: Vec<usize> = Vec::new();
             for key in [stem, folded] {
@@ -1284,6 +1293,39 @@ mod tests {
             assert!(t.len() <= max);
             assert!(s.starts_with(t));
         }
+    }
+
+    #[test]
+    fn multi_word_keyword_matches_across_stop_words() {
+        let mut content = Content::default();
+        content.settings.languages = vec![Language::En];
+        content.settings.default_language = Language::En;
+        let m = &mut content.settings.messages;
+        for map in [
+            &mut m.fallback,
+            &mut m.clarify,
+            &mut m.handoff,
+            &mut m.out_of_hours,
+        ] {
+            map.insert(Language::En, "text".to_string());
+        }
+        let mut a = IntentDef::new("password");
+        a.examples
+            .insert(Language::En, vec!["forgot my login".to_string().into()]);
+        a.keywords
+            .insert(Language::En, vec!["reset password".to_string().into()]);
+        a.answer
+            .insert(Language::En, vec!["Use the link.".to_string().into()]);
+        let mut b = IntentDef::new("parcel");
+        b.examples
+            .insert(Language::En, vec!["where is my parcel".to_string().into()]);
+        b.answer
+            .insert(Language::En, vec!["On its way.".to_string().into()]);
+        content.intents = vec![a, b];
+        let bot = Bot::from_content(content).expect("compiles");
+        let ranked = bot.rank("reset my password", Some(Language::En));
+        assert_eq!(ranked[0].intent, "password");
+        assert_eq!(ranked[0].keywords, vec!["reset password".to_string()]);
     }
 
     fn assert_send_sync<T: Send + Sync>() {}

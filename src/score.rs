@@ -1,7 +1,8 @@
 //! Stage `score`: combine the evidence for each intent into one confidence in [0, 1].
 //!
-//! Evidence per intent: similarity with its nearest example, similarity with the intent
-//! as a whole (centroid), keywords found, a pattern matched. Example similarity is the
+//! Evidence per intent: similarity with its nearest example, the share of the message's
+//! evidence that the intent as a whole explains (see [`crate::index`]), keywords found, a
+//! pattern matched. Example similarity is the
 //! sharpest signal when a customer paraphrases one known phrasing; the centroid carries
 //! vocabulary spread over many phrasings and character n-grams for unknown words.
 //! Keywords and patterns are editor-declared evidence and raise the score towards 1
@@ -9,10 +10,12 @@
 
 use crate::index::IntentHit;
 
-/// Weight of nearest-example similarity in the base score.
-const EXAMPLE_WEIGHT: f32 = 0.6;
-/// Weight of centroid similarity in the base score.
-const CENTROID_WEIGHT: f32 = 0.4;
+/// Weight of nearest-example similarity in the base score (0.1–0.6 measured on CLINC150
+/// val and held-out dev splits: 0.2 is best overall; the intent evidence is the stronger
+/// signal, the nearest example sharpens paraphrases of one known phrasing).
+const EXAMPLE_WEIGHT: f32 = 0.2;
+/// Weight of the intent evidence (share of the message explained) in the base score.
+const CENTROID_WEIGHT: f32 = 0.8;
 /// Share of the remaining distance to 1 closed by the first keyword found.
 const KEYWORD_GAIN: f32 = 0.3;
 /// Share closed by each further keyword.
@@ -31,10 +34,16 @@ pub(crate) struct Evidence {
     pub pattern: bool,
 }
 
+/// The index part of the confidence: a weighted mean of nearest-example similarity and
+/// the share of the message's evidence that the intent explains.
+pub(crate) fn base_score(hit: &IntentHit) -> f32 {
+    EXAMPLE_WEIGHT * hit.example_sim + CENTROID_WEIGHT * hit.centroid_sim
+}
+
 impl Evidence {
     /// The calibrated confidence.
     pub(crate) fn confidence(&self) -> f32 {
-        let mut s = EXAMPLE_WEIGHT * self.hit.example_sim + CENTROID_WEIGHT * self.hit.centroid_sim;
+        let mut s = base_score(&self.hit);
         for (k, _) in self.keywords.iter().enumerate().take(3) {
             let gain = if k == 0 {
                 KEYWORD_GAIN

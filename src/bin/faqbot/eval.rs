@@ -1,12 +1,690 @@
-//! `faqbot eval` (being written).
-use anyhow::Result;
+//! `faqbot eval`: measure understanding on a labelled JSONL dataset.
+//!
+//! Every line is `{"text", "intent", "split", "lang"}`. The bot is built from the
+//! training split (one intent per label; the label `oos` — out of scope — is never an
+//! intent), then every question of the evaluated split is answered with a fresh session,
+//! in the language the dataset gives for it.
+//!
+//! Metrics (all shares in [0, 1]):
+//!
+//! - `top1_accuracy`: in-scope questions whose best-ranked intent is right, ignoring
+//!   thresholds;
+//! - `inscope_accuracy`: in-scope questions answered (decision `answer`) with the right
+//!   intent;
+//! - `oos_recall`: out-of-scope questions that got no answer (`null` without oos data);
+//! - `oos_precision`: of all questions that got no answer, the share that were out of
+//!   scope (`null` without oos data);
+//! - `clarify_rate`: questions answered with a clarification;
+//! - `clarify_contains_right`: of the clarifications for in-scope questions, the share
+//!   whose options include the right intent (`null` when there were none);
+//! - `build_ms`, `median_us`, `p99_us`: compile time of the bot and time per question
+//!   (only the `respond` call is timed);
+//! - `confused_pairs`: the 20 most frequent (expected, got) pairs among top-1 errors.
+//!
+//! `--tune` chooses thresholds on the `val` split only (see [`tune`]).
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-/// Arguments.
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use faqbot::decide::verdict;
+use faqbot::model::Thresholds;
+use faqbot::{Bot, Content, Decision, DecisionKind, Input, IntentDef, Language, Located, Session};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// The label of out-of-scope questions.
+const OOS: &str = "oos";
+/// How many confused pairs are reported.
+const CONFUSED_PAIRS: usize = 20;
+
+/// Arguments of `faqbot eval`.
 #[derive(clap::Args, Debug)]
 pub(crate) struct EvalArgs {
-    /// Dataset.
-    dataset: std::path::PathBuf,
+    /// The dataset: JSON lines with `text`, `intent`, `split`, `lang`.
+    dataset: PathBuf,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Choose thresholds on the `val` split (never on the evaluated split), then evaluate.
+    #[arg(long)]
+    tune: bool,
+    /// The split to evaluate.
+    #[arg(long, default_value = "test")]
+    split: String,
+    /// The split whose examples become the bot's intents.
+    #[arg(long, default_value = "train")]
+    train_split: String,
 }
-pub(crate) fn run(_args: EvalArgs) -> Result<ExitCode> {
-    anyhow::bail!("eval is not written yet")
+
+/// One line of a dataset.
+#[derive(Clone, Debug, Deserialize)]
+pub(crate) struct Record {
+    /// The question.
+    pub text: String,
+    /// Its intent, `oos` when out of scope.
+    pub intent: String,
+    /// `train`, `val` or `test`.
+    pub split: String,
+    /// ISO 639-1 language code.
+    pub lang: Language,
+}
+
+/// Reads a JSONL dataset; blank lines are skipped, a bad line is an error with its number.
+pub(crate) fn read_dataset(path: &Path) -> Result<Vec<Record>> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut out = Vec::new();
+    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("reading {}", path.display()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let r: Record = serde_json::from_str(&line)
+            .with_context(|| format!("{}:{}: not a dataset line", path.display(), n + 1))?;
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// Builds the content: one intent per in-scope label of the training split, with a label
+/// and a placeholder answer in every language present in the dataset.
+pub(crate) fn build_content(records: &[Record], train_split: &str) -> Result<Content> {
+    let mut lang_count: BTreeMap<Language, usize> = BTreeMap::new();
+    for r in records {
+        *lang_count.entry(r.lang).or_default() += 1;
+    }
+    let languages: Vec<Language> = lang_count.keys().copied().collect();
+    let Some(default_language) = lang_count
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(l, _)| *l)
+    else {
+        bail!("the dataset is empty");
+    };
+    let mut order: Vec<String> = Vec::new();
+    let mut intents: HashMap<String, IntentDef> = HashMap::new();
+    for r in records
+        .iter()
+        .filter(|r| r.split == train_split && r.intent != OOS)
+    {
+        let def = intents.entry(r.intent.clone()).or_insert_with(|| {
+            order.push(r.intent.clone());
+            let mut d = IntentDef::new(r.intent.clone());
+            for &l in &languages {
+                d.label.insert(l, r.intent.clone());
+                d.answer
+                    .insert(l, vec![Located::new(format!("[answer: {}]", r.intent))]);
+            }
+            d
+        });
+        def.examples
+            .entry(r.lang)
+            .or_default()
+            .push(Located::new(r.text.clone()));
+    }
+    if order.is_empty() {
+        bail!("the split `{train_split}` has no in-scope examples");
+    }
+    let mut content = Content::default();
+    content.settings.languages = languages;
+    content.settings.default_language = default_language;
+    content.intents = order
+        .into_iter()
+        .filter_map(|id| intents.remove(&id))
+        .collect();
+    Ok(content)
+}
+
+/// What happened to one evaluated question.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Outcome {
+    /// The right intent; `None` for an out-of-scope question.
+    pub expected: Option<String>,
+    /// The best-ranked intent, ignoring thresholds.
+    pub top: Option<String>,
+    /// The decision kind.
+    pub kind: DecisionKind,
+    /// The intent answered, when the decision is an answer.
+    pub answered: Option<String>,
+    /// The clarify options, when the decision is a clarification.
+    pub options: Vec<String>,
+    /// Time of the respond call in microseconds.
+    pub micros: f64,
+}
+
+impl Outcome {
+    fn from_decision(expected: Option<String>, d: &Decision, micros: f64) -> Outcome {
+        let top = d
+            .explanation()
+            .and_then(|e| e.candidates.first())
+            .map(|c| c.intent.clone());
+        let (answered, options) = match d {
+            Decision::Answer(a) => (Some(a.intent.clone()), Vec::new()),
+            Decision::Clarify(c) => (None, c.options.iter().map(|o| o.intent.clone()).collect()),
+            _ => (None, Vec::new()),
+        };
+        Outcome {
+            expected,
+            top,
+            kind: d.kind(),
+            answered,
+            options,
+            micros,
+        }
+    }
+}
+
+/// The metrics of one evaluation.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Metrics {
+    pub questions: usize,
+    pub inscope: usize,
+    pub oos: usize,
+    pub top1_accuracy: f64,
+    pub inscope_accuracy: f64,
+    pub oos_recall: Option<f64>,
+    pub oos_precision: Option<f64>,
+    pub clarify_rate: f64,
+    pub clarify_contains_right: Option<f64>,
+    pub median_us: f64,
+    pub p99_us: f64,
+    pub confused_pairs: Vec<(String, String, usize)>,
+}
+
+fn share(num: usize, den: usize) -> f64 {
+    if den == 0 {
+        0.0
+    } else {
+        num as f64 / den as f64
+    }
+}
+
+/// The `q`-quantile (nearest rank) of sorted values.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// Computes every metric from the outcomes.
+pub(crate) fn metrics(outcomes: &[Outcome]) -> Metrics {
+    let inscope: Vec<&Outcome> = outcomes.iter().filter(|o| o.expected.is_some()).collect();
+    let oos = outcomes.len() - inscope.len();
+    let top1 = inscope.iter().filter(|o| o.top == o.expected).count();
+    let answered_right = inscope
+        .iter()
+        .filter(|o| o.kind == DecisionKind::Answer && o.answered == o.expected)
+        .count();
+    let not_answered: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| o.kind != DecisionKind::Answer)
+        .collect();
+    let oos_not_answered = not_answered.iter().filter(|o| o.expected.is_none()).count();
+    let clarify = outcomes
+        .iter()
+        .filter(|o| o.kind == DecisionKind::Clarify)
+        .count();
+    let inscope_clarify: Vec<&&Outcome> = inscope
+        .iter()
+        .filter(|o| o.kind == DecisionKind::Clarify)
+        .collect();
+    let clarify_right = inscope_clarify
+        .iter()
+        .filter(|o| o.expected.as_ref().is_some_and(|e| o.options.contains(e)))
+        .count();
+    let mut pairs: HashMap<(String, String), usize> = HashMap::new();
+    for o in &inscope {
+        if o.top != o.expected {
+            let e = o.expected.clone().unwrap_or_default();
+            let g = o.top.clone().unwrap_or_else(|| "(none)".to_string());
+            *pairs.entry((e, g)).or_default() += 1;
+        }
+    }
+    let mut confused: Vec<(String, String, usize)> =
+        pairs.into_iter().map(|((e, g), n)| (e, g, n)).collect();
+    confused.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
+    confused.truncate(CONFUSED_PAIRS);
+    let mut times: Vec<f64> = outcomes.iter().map(|o| o.micros).collect();
+    times.sort_by(f64::total_cmp);
+    Metrics {
+        questions: outcomes.len(),
+        inscope: inscope.len(),
+        oos,
+        top1_accuracy: share(top1, inscope.len()),
+        inscope_accuracy: share(answered_right, inscope.len()),
+        oos_recall: (oos > 0).then(|| share(oos_not_answered, oos)),
+        oos_precision: (oos > 0).then(|| share(oos_not_answered, not_answered.len())),
+        clarify_rate: share(clarify, outcomes.len()),
+        clarify_contains_right: (!inscope_clarify.is_empty())
+            .then(|| share(clarify_right, inscope_clarify.len())),
+        median_us: quantile(&times, 0.5),
+        p99_us: quantile(&times, 0.99),
+        confused_pairs: confused,
+    }
+}
+
+/// One ranked validation question, for choosing thresholds offline.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Ranked {
+    /// Is the question in scope?
+    pub inscope: bool,
+    /// Is the best-ranked intent the right one?
+    pub top_right: bool,
+    /// Is the right intent among the first three?
+    pub right_in_top3: bool,
+    /// Confidence of the best and the second candidate.
+    pub top: f32,
+    /// Confidence of the runner-up.
+    pub second: f32,
+}
+
+/// The result of tuning.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Tuned {
+    pub thresholds: Thresholds,
+    /// The objective reached on val.
+    pub objective: f64,
+    /// `balanced` ((in-scope accuracy + oos recall) / 2) or `inscope_accuracy`.
+    pub objective_name: &'static str,
+}
+
+/// Chooses thresholds from ranked validation questions.
+///
+/// `answer` and `margin` are searched on a 0.01 grid with the threshold policy itself
+/// ([`verdict`]), maximising (in-scope accuracy + oos recall) / 2 when there are
+/// out-of-scope questions, else in-scope accuracy; ties go to the higher thresholds (the
+/// more cautious bot). `clarify` (which only moves questions between clarification and
+/// fallback) is then the value at or below `answer` that maximises the clarifications
+/// that would help (in-scope, right intent in the top three) minus those that would not
+/// (out of scope, or right intent missing).
+pub(crate) fn tune(ranked: &[Ranked]) -> Tuned {
+    let inscope = ranked.iter().filter(|r| r.inscope).count();
+    let oos = ranked.len() - inscope;
+    let grid = |n: usize, step: f32| (0..=n).map(move |k| k as f32 * step);
+    let mut best: Option<(f64, Thresholds)> = None;
+    for answer in grid(100, 0.01) {
+        for margin in grid(40, 0.01) {
+            let t = Thresholds {
+                answer,
+                clarify: 0.0,
+                margin,
+            };
+            let mut right = 0usize;
+            let mut oos_kept = 0usize;
+            for r in ranked {
+                let answered = verdict(&t, r.top, r.second) == DecisionKind::Answer;
+                if r.inscope && answered && r.top_right {
+                    right += 1;
+                } else if !r.inscope && !answered {
+                    oos_kept += 1;
+                }
+            }
+            let acc = share(right, inscope);
+            let score = if oos > 0 {
+                (acc + share(oos_kept, oos)) / 2.0
+            } else {
+                acc
+            };
+            // `>=`: later grid points have higher thresholds.
+            if best.as_ref().is_none_or(|b| score >= b.0) {
+                best = Some((score, t));
+            }
+        }
+    }
+    let (objective, mut t) = best.unwrap_or((0.0, Thresholds::default()));
+    let mut best_clarify = (i64::MIN, t.answer);
+    for clarify in grid(100, 0.01).filter(|c| *c <= t.answer) {
+        let probe = Thresholds { clarify, ..t };
+        let mut gain = 0i64;
+        for r in ranked {
+            if verdict(&probe, r.top, r.second) == DecisionKind::Clarify {
+                gain += if r.inscope && r.right_in_top3 { 1 } else { -1 };
+            }
+        }
+        // `>`: the lowest clarify threshold wins a tie only if it is strictly better.
+        if gain > best_clarify.0 || (gain == best_clarify.0 && clarify > best_clarify.1) {
+            best_clarify = (gain, clarify);
+        }
+    }
+    t.clarify = best_clarify.1;
+    Tuned {
+        thresholds: t,
+        objective,
+        objective_name: if oos > 0 {
+            "balanced"
+        } else {
+            "inscope_accuracy"
+        },
+    }
+}
+
+/// Ranks every question of a split once (no session, no policy).
+fn rank_split(bot: &Bot, records: &[&Record]) -> Vec<Ranked> {
+    records
+        .iter()
+        .map(|r| {
+            let ranked = bot.rank(&r.text, Some(r.lang));
+            let inscope = r.intent != OOS;
+            Ranked {
+                inscope,
+                top_right: inscope && ranked.first().is_some_and(|c| c.intent == r.intent),
+                right_in_top3: inscope && ranked.iter().take(3).any(|c| c.intent == r.intent),
+                top: ranked.first().map_or(0.0, |c| c.confidence),
+                second: ranked.get(1).map_or(0.0, |c| c.confidence),
+            }
+        })
+        .collect()
+}
+
+/// Answers every question with a fresh session, timing only the respond call.
+fn answer_split(bot: &Bot, records: &[&Record]) -> Vec<Outcome> {
+    records
+        .iter()
+        .map(|r| {
+            let mut session = Session::new();
+            let input = Input {
+                text: &r.text,
+                language: Some(r.lang),
+                now: None,
+            };
+            let start = Instant::now();
+            let d = bot.respond_with(&mut session, input);
+            let micros = start.elapsed().as_secs_f64() * 1e6;
+            let expected = (r.intent != OOS).then(|| r.intent.clone());
+            Outcome::from_decision(expected, &d, micros)
+        })
+        .collect()
+}
+
+fn thresholds_json(t: &Thresholds) -> Value {
+    json!({ "answer": t.answer, "clarify": t.clarify, "margin": t.margin })
+}
+
+/// Runs `faqbot eval`.
+pub(crate) fn run(args: EvalArgs) -> Result<ExitCode> {
+    let records = read_dataset(&args.dataset)?;
+    let content = build_content(&records, &args.train_split)?;
+    let start = Instant::now();
+    let bot = Bot::from_content(content).map_err(|e| {
+        let lines: Vec<String> = e.diagnostics().iter().map(|d| d.to_string()).collect();
+        anyhow::anyhow!("the dataset does not compile:\n{}", lines.join("\n"))
+    })?;
+    let build_ms = start.elapsed().as_secs_f64() * 1e3;
+    let split: Vec<&Record> = records.iter().filter(|r| r.split == args.split).collect();
+    if split.is_empty() {
+        bail!("the dataset has no `{}` split", args.split);
+    }
+
+    let mut tune_note = Value::Null;
+    let mut tuned_on_val = false;
+    let bot = if args.tune {
+        let val: Vec<&Record> = records.iter().filter(|r| r.split == "val").collect();
+        if val.is_empty() {
+            tune_note = json!("no val split: the bot's default thresholds are used");
+            bot
+        } else {
+            let tuned = tune(&rank_split(&bot, &val));
+            tuned_on_val = true;
+            tune_note = json!({
+                "objective": tuned.objective_name,
+                "val_objective": tuned.objective,
+                "val_questions": val.len(),
+            });
+            bot.with_thresholds(tuned.thresholds)
+        }
+    } else {
+        bot
+    };
+
+    let outcomes = answer_split(&bot, &split);
+    let m = metrics(&outcomes);
+    let report = json!({
+        "dataset": args.dataset.display().to_string(),
+        "split": args.split,
+        "train_split": args.train_split,
+        "intents": bot.intent_count(),
+        "examples": bot.example_count(),
+        "features": bot.feature_count(),
+        "index_bytes": bot.index_bytes(),
+        "questions": m.questions,
+        "inscope_questions": m.inscope,
+        "oos_questions": m.oos,
+        "top1_accuracy": m.top1_accuracy,
+        "inscope_accuracy": m.inscope_accuracy,
+        "oos_recall": m.oos_recall,
+        "oos_precision": m.oos_precision,
+        "clarify_rate": m.clarify_rate,
+        "clarify_contains_right": m.clarify_contains_right,
+        "build_ms": build_ms,
+        "median_us": m.median_us,
+        "p99_us": m.p99_us,
+        "thresholds": thresholds_json(&bot.thresholds()),
+        "tuned": tuned_on_val,
+        "tune": tune_note,
+        "confused_pairs": m.confused_pairs.iter().map(|(e, g, n)| {
+            json!({ "expected": e, "got": g, "count": n })
+        }).collect::<Vec<_>>(),
+    });
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string(&report)?)?;
+    } else {
+        write!(out, "{}", table(&report, &m, &bot.thresholds()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or_else(|| "–".to_string(), |v| format!("{:.1}%", v * 100.0))
+}
+
+/// The human-readable report.
+fn table(report: &Value, m: &Metrics, t: &Thresholds) -> String {
+    let mut s = String::new();
+    let tuned = if report["tuned"].as_bool() == Some(true) {
+        format!(
+            "tuned on val ({} = {:.3})",
+            report["tune"]["objective"].as_str().unwrap_or(""),
+            report["tune"]["val_objective"].as_f64().unwrap_or(0.0)
+        )
+    } else if let Some(note) = report["tune"].as_str() {
+        note.to_string()
+    } else {
+        "bot defaults".to_string()
+    };
+    s.push_str(&format!(
+        "dataset      {} (split {}, {} questions: {} in scope, {} out of scope)\n",
+        report["dataset"].as_str().unwrap_or(""),
+        report["split"].as_str().unwrap_or(""),
+        m.questions,
+        m.inscope,
+        m.oos
+    ));
+    s.push_str(&format!(
+        "bot          {} intents, {} examples, {} features, index {:.1} MiB, built in {:.0} ms\n",
+        report["intents"],
+        report["examples"],
+        report["features"],
+        report["index_bytes"].as_f64().unwrap_or(0.0) / (1024.0 * 1024.0),
+        report["build_ms"].as_f64().unwrap_or(0.0)
+    ));
+    s.push_str(&format!(
+        "thresholds   answer {:.2}, clarify {:.2}, margin {:.2} ({tuned})\n\n",
+        t.answer, t.clarify, t.margin
+    ));
+    let rows = [
+        ("top-1 accuracy (no thresholds)", pct(Some(m.top1_accuracy))),
+        (
+            "in-scope accuracy (answered right)",
+            pct(Some(m.inscope_accuracy)),
+        ),
+        ("out-of-scope recall", pct(m.oos_recall)),
+        ("out-of-scope precision", pct(m.oos_precision)),
+        ("clarify rate", pct(Some(m.clarify_rate))),
+        (
+            "clarify options contain the right intent",
+            pct(m.clarify_contains_right),
+        ),
+        ("median time per question", format!("{:.1} µs", m.median_us)),
+        ("99th percentile", format!("{:.1} µs", m.p99_us)),
+    ];
+    for (k, v) in rows {
+        s.push_str(&format!("{k:<42} {v:>10}\n"));
+    }
+    if !m.confused_pairs.is_empty() {
+        s.push_str("\nmost confused (expected -> got, top-1 errors):\n");
+        for (e, g, n) in &m.confused_pairs {
+            s.push_str(&format!("  {n:>4}  {e} -> {g}\n"));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(
+        expected: Option<&str>,
+        top: Option<&str>,
+        kind: DecisionKind,
+        options: &[&str],
+        micros: f64,
+    ) -> Outcome {
+        Outcome {
+            expected: expected.map(str::to_string),
+            top: top.map(str::to_string),
+            kind,
+            answered: (kind == DecisionKind::Answer).then(|| top.unwrap_or("").to_string()),
+            options: options.iter().map(|s| s.to_string()).collect(),
+            micros,
+        }
+    }
+
+    #[test]
+    fn metrics_on_a_hand_made_set() {
+        use DecisionKind::*;
+        let outs = vec![
+            // in scope: right and answered
+            outcome(Some("a"), Some("a"), Answer, &[], 1.0),
+            // in scope: wrong and answered
+            outcome(Some("a"), Some("b"), Answer, &[], 2.0),
+            // in scope: right on top but clarified, right in options
+            outcome(Some("b"), Some("b"), Clarify, &["b", "a"], 3.0),
+            // in scope: wrong, clarified without the right intent
+            outcome(Some("b"), Some("c"), Clarify, &["c"], 4.0),
+            // in scope: nothing found
+            outcome(Some("c"), None, Fallback, &[], 5.0),
+            // out of scope: correctly not answered
+            outcome(None, Some("a"), Fallback, &[], 6.0),
+            // out of scope: answered (wrongly)
+            outcome(None, Some("c"), Answer, &[], 7.0),
+            // out of scope: clarified (counts as not answered)
+            outcome(None, Some("b"), Clarify, &["b"], 8.0),
+        ];
+        let m = metrics(&outs);
+        assert_eq!((m.questions, m.inscope, m.oos), (8, 5, 3));
+        assert!((m.top1_accuracy - 2.0 / 5.0).abs() < 1e-9);
+        assert!((m.inscope_accuracy - 1.0 / 5.0).abs() < 1e-9);
+        assert!((m.oos_recall.unwrap() - 2.0 / 3.0).abs() < 1e-9);
+        // Not answered: 2 in-scope clarify, 1 in-scope fallback, 1 oos fallback, 1 oos clarify.
+        assert!((m.oos_precision.unwrap() - 2.0 / 5.0).abs() < 1e-9);
+        assert!((m.clarify_rate - 3.0 / 8.0).abs() < 1e-9);
+        assert!((m.clarify_contains_right.unwrap() - 0.5).abs() < 1e-9);
+        assert_eq!(m.median_us, 4.0);
+        assert_eq!(m.p99_us, 8.0);
+        assert_eq!(m.confused_pairs.len(), 3);
+        assert!(m.confused_pairs.iter().all(|(_, _, n)| *n == 1));
+        assert!(m
+            .confused_pairs
+            .contains(&("c".to_string(), "(none)".to_string(), 1)));
+    }
+
+    #[test]
+    fn no_oos_data_gives_null_oos_metrics() {
+        let outs = vec![outcome(
+            Some("a"),
+            Some("a"),
+            DecisionKind::Answer,
+            &[],
+            1.0,
+        )];
+        let m = metrics(&outs);
+        assert_eq!(m.oos_recall, None);
+        assert_eq!(m.oos_precision, None);
+        assert_eq!(m.clarify_contains_right, None);
+        assert_eq!(m.top1_accuracy, 1.0);
+    }
+
+    fn ranked(inscope: bool, right: bool, top: f32, second: f32) -> Ranked {
+        Ranked {
+            inscope,
+            top_right: right,
+            right_in_top3: right,
+            top,
+            second,
+        }
+    }
+
+    #[test]
+    fn tuning_separates_in_scope_from_out_of_scope() {
+        let val = vec![
+            ranked(true, true, 0.9, 0.2),
+            ranked(true, true, 0.8, 0.3),
+            ranked(true, false, 0.4, 0.35),
+            ranked(false, false, 0.3, 0.1),
+            ranked(false, false, 0.5, 0.45),
+        ];
+        let t = tune(&val);
+        assert_eq!(t.objective_name, "balanced");
+        // Two of three in scope answered right (the third is wrong on top), no oos answered.
+        assert!((t.objective - (2.0 / 3.0 + 1.0) / 2.0).abs() < 1e-9);
+        // Answers the two right ones, refuses both out-of-scope questions.
+        for r in &val {
+            let a = verdict(&t.thresholds, r.top, r.second) == DecisionKind::Answer;
+            assert_eq!(a, r.inscope && r.top_right);
+        }
+        assert!(t.thresholds.clarify <= t.thresholds.answer);
+    }
+
+    #[test]
+    fn tuning_without_oos_maximises_accuracy() {
+        let val = vec![ranked(true, true, 0.2, 0.19), ranked(true, true, 0.9, 0.1)];
+        let t = tune(&val);
+        assert_eq!(t.objective_name, "inscope_accuracy");
+        assert!((t.objective - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn content_has_every_language_and_no_oos_intent() {
+        let recs: Vec<Record> = [
+            ("hello", "greet", "train", "en"),
+            ("привет", "greet", "train", "ru"),
+            ("hi", "greet", "train", "en"),
+            ("weather?", "oos", "train", "en"),
+            ("bye", "bye", "test", "en"),
+        ]
+        .iter()
+        .map(|&(t, i, s, l)| Record {
+            text: t.into(),
+            intent: i.into(),
+            split: s.into(),
+            lang: l.parse().unwrap(),
+        })
+        .collect();
+        let c = build_content(&recs, "train").unwrap();
+        assert_eq!(c.intents.len(), 1);
+        assert_eq!(c.settings.default_language, Language::En);
+        assert_eq!(c.settings.languages, vec![Language::En, Language::Ru]);
+        let g = &c.intents[0];
+        assert_eq!(g.examples[&Language::En].len(), 2);
+        assert_eq!(g.answer.len(), 2);
+        assert_eq!(g.label.len(), 2);
+    }
 }
