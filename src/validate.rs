@@ -203,7 +203,7 @@ impl Validator<'_> {
         for intent in intents {
             for (lang, examples) in &intent.examples {
                 for ex in examples {
-                    let key = simple_key(&ex.value);
+                    let key = example_key(&ex.value);
                     if key.is_empty() {
                         self.push(
                             Diagnostic::error(Kind::InvalidValue, "empty example")
@@ -435,11 +435,9 @@ fn suggest_id(id: &str) -> String {
     }
 }
 
-/// The key two examples are compared by: lowercase, whitespace collapsed, trailing
-/// punctuation stripped.
 /// The key two examples are compared by: folded (lowercase, no diacritics), whitespace
 /// collapsed, trailing punctuation dropped — "Gdzie paczka?" and "gdzie  paczka" collide.
-fn simple_key(s: &str) -> String {
+pub fn example_key(s: &str) -> String {
     let lower = crate::normalize::fold(s);
     let collapsed = lower.split_whitespace().collect::<Vec<_>>().join(" ");
     collapsed
@@ -516,7 +514,7 @@ mod tests {
 
     #[test]
     fn simple_key_normalises() {
-        assert_eq!(simple_key("  Where IS my\torder ?! "), "where is my order");
+        assert_eq!(example_key("  Where IS my\torder ?! "), "where is my order");
     }
 
     #[test]

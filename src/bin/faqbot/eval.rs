@@ -86,7 +86,62 @@ pub(crate) fn read_dataset(path: &Path) -> Result<Vec<Record>> {
             .with_context(|| format!("{}:{}: not a dataset line", path.display(), n + 1))?;
         out.push(r);
     }
+    valid_ids(&mut out);
     Ok(out)
+}
+
+/// Intent ids in content are `[a-z0-9_]`; dataset labels are not always ("Refund_not_showing_up",
+/// "reverted_card_payment?", "я_люблю"). Each such label is renamed consistently: lowercased,
+/// other characters turned into `_`, and numbered when that leaves it ambiguous or empty.
+fn valid_ids(records: &mut [Record]) {
+    let valid = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    let mut taken: std::collections::HashSet<String> = records
+        .iter()
+        .filter(|r| valid(&r.intent))
+        .map(|r| r.intent.clone())
+        .collect();
+    for r in records.iter_mut() {
+        if r.intent == OOS || valid(&r.intent) {
+            continue;
+        }
+        if let Some(id) = renamed.get(&r.intent) {
+            r.intent = id.clone();
+            continue;
+        }
+        let base: String = r
+            .intent
+            .to_lowercase()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let mut id = base.trim_matches('_').to_string();
+        let mut n = 1;
+        while id.is_empty() || taken.contains(&id) {
+            id = format!(
+                "{}_{n}",
+                if base.trim_matches('_').is_empty() {
+                    "label"
+                } else {
+                    base.trim_matches('_')
+                }
+            );
+            n += 1;
+        }
+        taken.insert(id.clone());
+        renamed.insert(r.intent.clone(), id.clone());
+        r.intent = id;
+    }
 }
 
 /// Builds the content: one intent per in-scope label of the training split, with a label
@@ -106,10 +161,16 @@ pub(crate) fn build_content(records: &[Record], train_split: &str) -> Result<Con
     };
     let mut order: Vec<String> = Vec::new();
     let mut intents: HashMap<String, IntentDef> = HashMap::new();
+    // Published datasets repeat some phrasings (within an intent, and now and then across
+    // intents); content may not, so only the first occurrence is kept.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for r in records
         .iter()
         .filter(|r| r.split == train_split && r.intent != OOS)
     {
+        if !seen.insert(faqbot::validate::example_key(&r.text)) {
+            continue;
+        }
         let def = intents.entry(r.intent.clone()).or_insert_with(|| {
             order.push(r.intent.clone());
             let mut d = IntentDef::new(r.intent.clone());
@@ -131,6 +192,18 @@ pub(crate) fn build_content(records: &[Record], train_split: &str) -> Result<Con
     let mut content = Content::default();
     content.settings.languages = languages;
     content.settings.default_language = default_language;
+    // The bot's own messages are required for every language; eval never shows them.
+    for &lang in &content.settings.languages.clone() {
+        let m = &mut content.settings.messages;
+        for map in [
+            &mut m.fallback,
+            &mut m.clarify,
+            &mut m.handoff,
+            &mut m.out_of_hours,
+        ] {
+            map.insert(lang, "(eval)".to_string());
+        }
+    }
     content.intents = order
         .into_iter()
         .filter_map(|id| intents.remove(&id))
@@ -548,6 +621,30 @@ fn table(report: &Value, m: &Metrics, t: &Thresholds) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn labels_that_are_not_valid_ids_are_renamed_consistently() {
+        let rec = |intent: &str| Record {
+            text: "x".into(),
+            intent: intent.into(),
+            split: "train".into(),
+            lang: Language::En,
+        };
+        let mut r = vec![
+            rec("Refund_not_showing_up"),
+            rec("reverted_card_payment?"),
+            rec("я_люблю"),
+            rec("я_не_люблю"),
+            rec("Refund_not_showing_up"),
+            rec("oos"),
+        ];
+        valid_ids(&mut r);
+        assert_eq!(r[0].intent, "refund_not_showing_up");
+        assert_eq!(r[1].intent, "reverted_card_payment");
+        assert_ne!(r[2].intent, r[3].intent);
+        assert_eq!(r[4].intent, r[0].intent);
+        assert_eq!(r[5].intent, "oos");
+    }
+
     use super::*;
 
     fn outcome(
