@@ -3,6 +3,7 @@
 #
 #   benches/run.sh            # short run (about 5 minutes on 2 cores)
 #   FAQBOT_BENCH_FULL=1 benches/run.sh   # also criterion-times the 15,000-intent build
+#   benches/run.sh --summary  # only reprint the table of the last run
 #
 # Criterion medians come from target/criterion/**/new/estimates.json (per iteration,
 # divided by the benchmark's element count for the per-message figure); p50/p99 of single
@@ -17,6 +18,7 @@ out="$target/bench-run"
 mkdir -p "$out"
 log="$out/log.txt"
 stamp="$out/stamp"
+if [[ "${1:-}" != --summary ]]; then
 : >"$log"
 touch "$stamp"
 # Criterion's files must be newer than the stamp; some filesystems have 1 s resolution.
@@ -29,16 +31,18 @@ for bench in compile answer scale; do
 done
 echo "== cargo bench --bench alloc" >&2
 cargo bench --bench alloc 2>&1 | tee -a "$log" >&2
+fi
 
 # full_id <TAB> nanoseconds per element (per iteration when there is no throughput).
 medians="$out/medians.tsv"
 : >"$medians"
 while IFS= read -r bj; do
     dir="$(dirname "$bj")"
-    id="$(grep -o '"full_id":"[^"]*"' "$bj" | head -1 | sed 's/"full_id":"//; s/"$//')"
-    elems="$(grep -o '"Elements":[0-9]*' "$bj" | head -1 | sed 's/.*://')"
+    # `|| true`: a benchmark without throughput has no "Elements" (and set -e is on).
+    id="$(grep -o '"full_id":"[^"]*"' "$bj" | sed 's/"full_id":"//; s/"$//' || true)"
+    elems="$(grep -o '"Elements":[0-9]*' "$bj" | sed 's/.*://' || true)"
     median="$(grep -oE '"median":\{"confidence_interval":\{[^}]*\},"point_estimate":[0-9.eE+-]+' \
-        "$dir/estimates.json" | sed 's/.*"point_estimate"://')"
+        "$dir/estimates.json" | sed 's/.*"point_estimate"://' || true)"
     printf '%s\t%s\t%s\n' "$id" "$median" "${elems:-1}" >>"$medians"
 done < <(find "$target/criterion" -path '*/new/benchmark.json' -newer "$stamp" | sort)
 
