@@ -1,0 +1,104 @@
+//! Scaling: synthetic English bots of 150, 1,500 and 15,000 intents with 100 examples
+//! each (15,000 intents = 1.5 million examples), made by the deterministic generator in
+//! `common/mod.rs`. Measures compile time and answer time for each size, on queries
+//! written from templates the examples never use.
+//!
+//! Compiling the largest bot takes tens of seconds on a small machine, so criterion (at
+//! least ten samples) times compilation only up to 1,500 intents by default; the
+//! 15,000-intent build is timed once with a clock (it has to be built for the answer
+//! benchmark anyway). Set `FAQBOT_BENCH_FULL=1` to run criterion on it too.
+
+mod common;
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use faqbot::{Bot, Session};
+
+const SIZES: &[usize] = &[150, 1_500, 15_000];
+const EXAMPLES_PER_INTENT: usize = 100;
+const SEED: u64 = 0x5EED_FA9B_0715;
+const QUERIES: usize = 200;
+/// Largest size whose compilation criterion times by default.
+const CRITERION_COMPILE_MAX: usize = 1_500;
+
+fn scale(c: &mut Criterion) {
+    let full = std::env::var_os("FAQBOT_BENCH_FULL").is_some();
+    for &n in SIZES {
+        let synth = common::synthetic(n, EXAMPLES_PER_INTENT, SEED);
+        let examples: usize = synth
+            .content
+            .intents
+            .iter()
+            .map(|i| i.examples.values().map(Vec::len).sum::<usize>())
+            .sum();
+        assert_eq!(examples, n * EXAMPLES_PER_INTENT, "generator fell short");
+
+        let started = Instant::now();
+        let bot = Bot::from_content(synth.content.clone()).expect("synthetic content compiles");
+        let build = started.elapsed();
+        println!(
+            "scale {n}: {examples} examples, compiled once in {:.2} s, {} features, index {:.1} MB",
+            build.as_secs_f64(),
+            bot.feature_count(),
+            bot.index_bytes() as f64 / 1e6
+        );
+        common::summary(&format!("scale.{n}.compile_once"), build.as_secs_f64(), "s");
+        common::summary(
+            &format!("scale.{n}.index_bytes"),
+            bot.index_bytes() as f64,
+            "B",
+        );
+
+        // Known result: the best candidate is the intent the query was generated from.
+        let queries = synth.queries(QUERIES, SEED ^ n as u64);
+        let right = queries
+            .iter()
+            .filter(|(q, id)| {
+                bot.rank(q, None)
+                    .first()
+                    .is_some_and(|top| &top.intent == id)
+            })
+            .count();
+        let acc = right as f64 / queries.len() as f64;
+        println!("scale {n}: top-1 accuracy on generated queries {acc:.3}");
+        common::summary(&format!("scale.{n}.top1_accuracy"), acc, "");
+        assert!(acc >= 0.9, "scale {n}: top-1 accuracy fell to {acc:.3}");
+
+        let (p50, p99) = common::latency(&queries, 5, |(q, _)| {
+            black_box(bot.respond(&mut Session::new(), q));
+        });
+        common::summary(&format!("scale.{n}.p50"), p50.as_secs_f64() * 1e6, "us");
+        common::summary(&format!("scale.{n}.p99"), p99.as_secs_f64() * 1e6, "us");
+
+        let mut g = c.benchmark_group("scale_answer");
+        g.sample_size(10);
+        g.throughput(Throughput::Elements(queries.len() as u64));
+        g.bench_function(format!("intents_{n}"), |b| {
+            b.iter(|| {
+                for (q, _) in &queries {
+                    black_box(bot.respond(&mut Session::new(), q));
+                }
+            })
+        });
+        g.finish();
+        drop(bot);
+
+        if n <= CRITERION_COMPILE_MAX || full {
+            let mut g = c.benchmark_group("scale_compile");
+            g.sample_size(10);
+            g.bench_function(format!("intents_{n}"), |b| {
+                b.iter_batched(
+                    || synth.content.clone(),
+                    |content| Bot::from_content(content).expect("compiles"),
+                    BatchSize::PerIteration,
+                )
+            });
+            g.finish();
+        }
+    }
+}
+
+criterion_group!(benches, scale);
+criterion_main!(benches);
