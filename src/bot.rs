@@ -663,6 +663,7 @@ impl Bot {
                 folded: w.folded,
                 stem: w.stem,
                 stop: w.stop,
+                chars: w.folded.chars().count(),
             })
             .collect();
         let top_department = top

@@ -15,6 +15,9 @@ use crate::model::{Located, PerLanguage};
 struct Word {
     folded: Box<str>,
     stem: Box<str>,
+    /// Characters in `folded` and the edits allowed for it, computed once at build time.
+    chars: usize,
+    allowed: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -38,6 +41,8 @@ pub(crate) struct MsgWord<'a> {
     pub stem: &'a str,
     /// A stop word (skipped unless a phrase keeps its stop words).
     pub stop: bool,
+    /// Characters in `folded`.
+    pub chars: usize,
 }
 
 fn same_word(m: MsgWord<'_>, p: &Word) -> bool {
@@ -47,20 +52,18 @@ fn same_word(m: MsgWord<'_>, p: &Word) -> bool {
     // One stem a prefix of the other ("konsultant" / "konsultanta"), only when both are
     // long and differ by a letter or two: "доста" (достали) must not swallow "доставк".
     let (a, b) = (m.stem, &*p.stem);
-    let (la, lb) = (a.chars().count(), b.chars().count());
-    if la.min(lb) >= 6 && la.abs_diff(lb) <= 2 && (a.starts_with(b) || b.starts_with(a)) {
-        return true;
+    if a.len().min(b.len()) >= 6 && (a.starts_with(b) || b.starts_with(a)) {
+        let (la, lb) = (a.chars().count(), b.chars().count());
+        if la.min(lb) >= 6 && la.abs_diff(lb) <= 2 {
+            return true;
+        }
     }
-    let len = p.folded.chars().count();
-    let allowed = max_edits(len);
-    if allowed == 0 {
+    if p.allowed == 0 || m.chars.abs_diff(p.chars) > p.allowed {
         return false;
     }
-    let ml = m.folded.chars().count();
-    if ml.abs_diff(len) > allowed {
-        return false;
-    }
-    strsim::damerau_levenshtein(m.folded, &p.folded) <= allowed
+    // Optimal string alignment (a transposition is one edit) is what a typo is; strsim's
+    // unrestricted Damerau distance allocates a map per call and this runs per word pair.
+    strsim::osa_distance(m.folded, &p.folded) <= p.allowed
 }
 
 impl PhraseMatcher {
@@ -78,9 +81,14 @@ impl PhraseMatcher {
                 let words: Vec<Word> = a
                     .iter()
                     .filter(|t| keep_all || !t.stop)
-                    .map(|t| Word {
-                        folded: t.folded.into(),
-                        stem: t.stem.into(),
+                    .map(|t| {
+                        let chars = t.folded.chars().count();
+                        Word {
+                            folded: t.folded.into(),
+                            stem: t.stem.into(),
+                            chars,
+                            allowed: max_edits(chars),
+                        }
                     })
                     .collect();
                 if !words.is_empty() {
@@ -162,6 +170,7 @@ mod tests {
                 folded: t.folded,
                 stem: t.stem,
                 stop: t.stop,
+                chars: t.folded.chars().count(),
             })
             .collect();
         m.find(&words).map(str::to_string)
