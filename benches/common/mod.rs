@@ -36,15 +36,10 @@ pub fn english_settings() -> Settings {
     s
 }
 
-/// The key validation uses to find duplicate examples (lowercased, whitespace collapsed,
-/// trailing punctuation trimmed). Duplicates are dropped before building, since they are a
-/// build error.
+/// The key validation uses to find duplicate examples (the library's own rule, so the two
+/// can never disagree). Duplicates are dropped before building, since they are a build error.
 pub fn dedup_key(s: &str) -> String {
-    let lower = s.to_lowercase();
-    let collapsed = lower.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed
-        .trim_end_matches(|c: char| matches!(c, '?' | '!' | '.' | ',' | ';') || c.is_whitespace())
-        .to_owned()
+    faqbot::validate::example_key(s)
 }
 
 fn english_intent(id: &str, examples: Vec<String>) -> IntentDef {
