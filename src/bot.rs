@@ -177,6 +177,36 @@ impl BotBuilder {
     }
 }
 
+/// Why and to whom a conversation is handed over: what the rules of `decide` know when
+/// they escalate; `Bot::escalate` adds hours, texts and the hand-off package.
+struct Handover {
+    reason: EscalationReason,
+    trigger: String,
+    department: Option<String>,
+    intent: Option<String>,
+    /// The intent's answer, said before the hand-off message (human-only intents).
+    answer_text: String,
+    rule: String,
+}
+
+impl Handover {
+    fn new(reason: EscalationReason, trigger: String, rule: String) -> Self {
+        Handover {
+            reason,
+            trigger,
+            department: None,
+            intent: None,
+            answer_text: String::new(),
+            rule,
+        }
+    }
+
+    fn department(mut self, department: Option<String>) -> Self {
+        self.department = department;
+        self
+    }
+}
+
 /// Per-message working data.
 struct Turn<'a> {
     text: &'a str,
@@ -674,35 +704,31 @@ impl Bot {
         // 1. An explicit request for a human wins over everything.
         if let Some(p) = inner.human.find(&msg_words) {
             let rule = format!("asked for a human: matched \"{p}\"");
+            self.remember(session, &captured);
+            let h = Handover::new(
+                EscalationReason::HumanRequested,
+                format!("matched \"{p}\""),
+                rule,
+            );
             return self.escalate(
                 session,
                 turn,
                 now,
-                EscalationReason::HumanRequested,
-                format!("matched \"{p}\""),
-                top_department,
-                None,
-                String::new(),
+                h.department(top_department),
                 &candidates,
-                captured,
-                rule,
             );
         }
         // 2. Frustration.
         if let Some(trigger) = self.frustration(turn, &msg_words) {
             let rule = format!("frustration: {trigger}");
+            self.remember(session, &captured);
+            let h = Handover::new(EscalationReason::Frustration, trigger, rule);
             return self.escalate(
                 session,
                 turn,
                 now,
-                EscalationReason::Frustration,
-                trigger,
-                top_department,
-                None,
-                String::new(),
+                h.department(top_department),
                 &candidates,
-                captured,
-                rule,
             );
         }
         // 3. A pending clarification: did the customer pick an option?
@@ -795,18 +821,13 @@ impl Bot {
                 if limit > 0 && session.misses >= limit {
                     let trigger = format!("{} misses in a row", session.misses);
                     let rule = format!("repeated misses: {trigger} (limit {limit})");
+                    let h = Handover::new(EscalationReason::RepeatedMisses, trigger, rule);
                     return self.escalate(
                         session,
                         turn,
                         now,
-                        EscalationReason::RepeatedMisses,
-                        trigger,
-                        top_department,
-                        None,
-                        String::new(),
+                        h.department(top_department),
                         &candidates,
-                        BTreeMap::new(),
-                        rule,
                     );
                 }
                 let rule = format!(
@@ -943,21 +964,15 @@ impl Bot {
         session.pending = None;
         session.context = Some(id.to_string());
         if intent.def.human_only {
-            let dept = intent.def.department.clone();
-            let values = session.values.clone();
-            return self.escalate(
-                session,
-                turn,
-                now,
+            let mut h = Handover::new(
                 EscalationReason::HumanOnlyIntent,
                 format!("intent {id} is marked human_only"),
-                dept,
-                Some(id.to_string()),
-                text,
-                candidates,
-                values,
                 rule,
-            );
+            )
+            .department(intent.def.department.clone());
+            h.intent = Some(id.to_string());
+            h.answer_text = text;
+            return self.escalate(session, turn, now, h, candidates);
         }
         let follow_ups = intent
             .def
@@ -981,23 +996,23 @@ impl Bot {
         })
     }
 
-    #[allow(clippy::too_many_arguments)] // one call site per reason; a struct would only rename them
     fn escalate(
         &self,
         session: &mut Session,
         turn: &Turn<'_>,
         now: Option<Timestamp>,
-        reason: EscalationReason,
-        trigger: String,
-        department: Option<String>,
-        intent: Option<String>,
-        answer_text: String,
+        handover: Handover,
         candidates: &[ScoredIntent],
-        captured: BTreeMap<String, String>,
-        rule: String,
     ) -> Decision {
+        let Handover {
+            reason,
+            trigger,
+            department,
+            intent,
+            answer_text,
+            rule,
+        } = handover;
         let inner = &*self.inner;
-        self.remember(session, &captured);
         let department =
             department.unwrap_or_else(|| inner.settings.escalation.default_department.clone());
         let availability = match (&inner.hours, now) {

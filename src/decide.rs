@@ -422,26 +422,29 @@ pub(crate) fn is_affirmation(folded_words: &[&str]) -> bool {
         && folded_words.iter().all(|w| YES.contains(w))
 }
 
+/// When `after` (the text following a `{`) starts with `name}`, the name and the byte
+/// length of `name}`. Names are ASCII letters, digits and `_`.
+fn placeholder_name(after: &str) -> Option<(&str, usize)> {
+    let close = after.find('}')?;
+    let name = &after[..close];
+    (close > 0 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then_some((name, close + 1))
+}
+
 /// The `{name}` placeholders of a template, in order, without duplicates.
 pub(crate) fn placeholders(template: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close)
-                if close > 0
-                    && after[..close]
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
-            {
-                let name = &after[..close];
+        match placeholder_name(after) {
+            Some((name, len)) => {
                 if !out.iter().any(|n| n == name) {
                     out.push(name.to_string());
                 }
-                rest = &after[close + 1..];
+                rest = &after[len..];
             }
-            _ => rest = after,
+            None => rest = after,
         }
     }
     out
@@ -454,25 +457,15 @@ pub(crate) fn fill_template(template: &str, values: &BTreeMap<String, String>) -
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close)
-                if close > 0
-                    && after[..close]
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
-            {
-                let name = &after[..close];
+        match placeholder_name(after) {
+            Some((name, len)) => {
                 match values.get(name) {
                     Some(v) => out.push_str(v),
-                    None => {
-                        out.push('{');
-                        out.push_str(name);
-                        out.push('}');
-                    }
+                    None => out.push_str(&rest[open..open + 1 + len]),
                 }
-                rest = &after[close + 1..];
+                rest = &after[len..];
             }
-            _ => {
+            None => {
                 out.push('{');
                 rest = after;
             }

@@ -26,6 +26,26 @@ struct Cli {
     command: Command,
 }
 
+/// Options shared by `ask` and `chat`.
+#[derive(clap::Args, Debug)]
+struct ReplyArgs {
+    /// Content directory.
+    #[arg(long, default_value = "intents")]
+    intents: PathBuf,
+    /// Force the language (pl, en, lv, ru).
+    #[arg(long)]
+    lang: Option<Language>,
+    /// Current time (RFC 3339), for business hours.
+    #[arg(long)]
+    now: Option<jiff::Timestamp>,
+    /// Print each decision as one JSON object (a line each in `chat`).
+    #[arg(long)]
+    json: bool,
+    /// Explain each decision (matched example, keywords, corrections, runner-up).
+    #[arg(long)]
+    explain: bool,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Validate a content directory; report every problem with file:line:column.
@@ -39,42 +59,16 @@ enum Command {
     },
     /// Answer one message with a fresh session.
     Ask {
-        /// Content directory.
-        #[arg(long, default_value = "intents")]
-        intents: PathBuf,
-        /// Force the language (pl, en, lv, ru).
-        #[arg(long)]
-        lang: Option<Language>,
-        /// Current time (RFC 3339), for business hours.
-        #[arg(long)]
-        now: Option<jiff::Timestamp>,
-        /// Print the decision as one JSON object.
-        #[arg(long)]
-        json: bool,
-        /// Explain the decision (matched example, keywords, corrections, runner-up).
-        #[arg(long)]
-        explain: bool,
+        #[command(flatten)]
+        opts: ReplyArgs,
         /// The message.
         message: Vec<String>,
     },
     /// A conversation with one session (one message per line when stdin is not a terminal;
     /// a line `/handback` hands the session back from the human agent to the bot).
     Chat {
-        /// Content directory.
-        #[arg(long, default_value = "intents")]
-        intents: PathBuf,
-        /// Force the language (pl, en, lv, ru).
-        #[arg(long)]
-        lang: Option<Language>,
-        /// Current time (RFC 3339), for business hours.
-        #[arg(long)]
-        now: Option<jiff::Timestamp>,
-        /// Print one JSON object per decision.
-        #[arg(long)]
-        json: bool,
-        /// Explain each decision.
-        #[arg(long)]
-        explain: bool,
+        #[command(flatten)]
+        opts: ReplyArgs,
     },
     /// Evaluate understanding on a JSONL dataset (text, intent, split, lang).
     Eval(eval::EvalArgs),
@@ -96,33 +90,20 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Check { dir, json } => check(&dir, json),
-        Command::Ask {
-            intents,
-            lang,
-            now,
-            json,
-            explain,
-            message,
-        } => {
-            let bot = load_bot(&intents)?;
+        Command::Ask { opts, message } => {
+            let bot = load_bot(&opts.intents)?;
             let mut session = Session::new();
             let text = message.join(" ");
             let input = Input {
                 text: &text,
-                language: lang,
-                now,
+                language: opts.lang,
+                now: opts.now,
             };
             let d = bot.respond_with(&mut session, input);
-            print_decision(&d, json, explain)?;
+            print_decision(&d, opts.json, opts.explain)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Chat {
-            intents,
-            lang,
-            now,
-            json,
-            explain,
-        } => chat(&intents, lang, now, json, explain),
+        Command::Chat { opts } => chat(&opts),
         Command::Eval(args) => eval::run(args),
         Command::Test(args) => test_cmd::run(args),
     }
@@ -234,13 +215,8 @@ fn print_decision(d: &Decision, json: bool, explain: bool) -> Result<()> {
     Ok(())
 }
 
-fn chat(
-    dir: &std::path::Path,
-    lang: Option<Language>,
-    now: Option<jiff::Timestamp>,
-    json: bool,
-    explain: bool,
-) -> Result<ExitCode> {
+fn chat(opts: &ReplyArgs) -> Result<ExitCode> {
+    let dir = opts.intents.as_path();
     let bot = load_bot(dir)?;
     let mut session = Session::new();
     let stdin = std::io::stdin();
@@ -291,11 +267,11 @@ fn chat(
             &mut session,
             Input {
                 text,
-                language: lang,
-                now,
+                language: opts.lang,
+                now: opts.now,
             },
         );
-        print_decision(&d, json, explain)?;
+        print_decision(&d, opts.json, opts.explain)?;
     }
     Ok(ExitCode::SUCCESS)
 }
