@@ -126,19 +126,13 @@ impl Analyzer {
                 continue;
             }
             let folded = &out.text[f_start..f_end];
-            let is_number = is_number(folded);
-            let stop = !is_number && self.is_stop_word(folded, lang);
-            let stem = if is_number || folded.chars().count() > MAX_STEM_CHARS {
+            let (stop, is_number) = self.analyze_folded(folded, lang, &mut out.scratch);
+            let stem = if out.scratch == out.text[f_start..f_end] {
                 f_start..f_end
             } else {
-                self.stem_folded(folded, lang, &mut out.scratch);
-                if out.scratch == out.text[f_start..f_end] {
-                    f_start..f_end
-                } else {
-                    let s = out.text.len();
-                    out.text.push_str(&out.scratch);
-                    s..out.text.len()
-                }
+                let s = out.text.len();
+                out.text.push_str(&out.scratch);
+                s..out.text.len()
             };
             out.tokens.push(Token {
                 start,
@@ -149,6 +143,26 @@ impl Analyzer {
                 is_number,
             });
         }
+    }
+
+    /// Analyses one folded word as [`Analyzer::analyze`] does inside a text: writes its
+    /// stem into `stem` (replacing its contents) and returns (stop word, number). A word's
+    /// analysis does not depend on its neighbours, so compilation can cache it per word.
+    pub(crate) fn analyze_folded(
+        &self,
+        folded: &str,
+        lang: Language,
+        stem: &mut String,
+    ) -> (bool, bool) {
+        let is_number = is_number(folded);
+        let stop = !is_number && self.is_stop_word(folded, lang);
+        if is_number || folded.chars().count() > MAX_STEM_CHARS {
+            stem.clear();
+            stem.push_str(folded);
+        } else {
+            self.stem_folded(folded, lang, stem);
+        }
+        (stop, is_number)
     }
 
     /// Writes the stem of one word into `out` (replacing its contents). The word may be
@@ -194,6 +208,18 @@ impl Analyzer {
         if out.chars().count() < 2 {
             out.clear();
             out.push_str(folded);
+        }
+    }
+}
+
+/// Calls `f` with every word of `text` folded as [`Analyzer::analyze`] folds it (in
+/// `buf`, which is overwritten), skipping words that fold to nothing.
+pub(crate) fn for_each_folded_word(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    for word in text.unicode_words() {
+        buf.clear();
+        fold_word_into(word, buf);
+        if !buf.is_empty() {
+            f(buf);
         }
     }
 }

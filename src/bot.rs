@@ -1231,18 +1231,14 @@ fn compile(
             }
         }
     }
-    let index = Index::build(&analyzer, intents.len(), &inputs);
-    let example_count = inputs.len();
-
-    // Language detector vocabulary: the folded words of each language's examples.
+    // The language detector's vocabulary: the folded words of each language's examples,
+    // handed over by the index build (which analyses every example once).
     let mut detector = LanguageDetector::new(&settings.languages);
+    let index = Index::build(&analyzer, intents.len(), &inputs, |lang, folded| {
+        detector.add_vocabulary(lang, folded)
+    });
+    let example_count = inputs.len();
     let mut a = Analyzed::new();
-    for input in &inputs {
-        analyzer.analyze(input.text, input.lang, &mut a);
-        for t in a.iter() {
-            detector.add_vocabulary(input.lang, t.folded);
-        }
-    }
 
     // Keywords.
     let mut keywords: HashMap<Box<str>, Vec<usize>> = HashMap::new();

@@ -23,7 +23,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::analyze::{Analyzed, Analyzer};
+use crate::analyze::{for_each_folded_word, Analyzed, Analyzer};
 use crate::model::Language;
 
 /// FNV-1a: a fast hash for the short feature keys looked up at query time (the keys come
@@ -81,6 +81,24 @@ const EX_DF_SHARE: f32 = 0.02;
 /// their share (small bots keep exact nearest-example evidence).
 const EX_DF_FLOOR: f32 = 64.0;
 
+/// Features found in more examples than this are never posted per example, however
+/// large the content: query work on the example side stays bounded as content grows
+/// (it binds only above 50,000 examples, where 2% is more than this).
+const EX_DF_CAP: f32 = 1024.0;
+
+/// Most intents one feature's intent postings keep: those where it weighs most. A
+/// feature used by thousands of intents adds little to any one of them beyond its
+/// strongest few hundred, and a longer list would make query time grow with the
+/// content. Bots with fewer intents than this lose nothing.
+const MAX_INTENTS_PER_FEATURE: usize = 256;
+
+/// Longest word (characters) that typo correction looks at.
+const MAX_CORRECT_CHARS: usize = 40;
+
+/// Bigram marks for the start and the end of a text (never a feature id).
+const BOS: u32 = u32::MAX - 1;
+const EOS: u32 = u32::MAX;
+
 /// How many intents a search returns at most (the best by index evidence).
 const MAX_HITS: usize = 16;
 
@@ -97,13 +115,71 @@ struct Postings {
 }
 
 impl Postings {
-    fn from_lists(lists: Vec<Vec<(u32, f32)>>) -> Postings {
-        let mut offsets = Vec::with_capacity(lists.len() + 1);
-        let mut entries = Vec::with_capacity(lists.iter().map(Vec::len).sum());
-        offsets.push(0);
-        for list in lists {
-            entries.extend(list);
-            offsets.push(entries.len() as u32);
+    /// Builds the lists from (feature, id, weight) triples: each list ordered by id.
+    ///
+    /// A list longer than `keep` is clipped: its `keep` largest weights stay, each minus
+    /// the largest weight left out (the list's floor, written to `floors`), and every
+    /// other id is counted at the floor. Adding the floor to every id is the same for all
+    /// of them, so a search adds it once per feature instead of walking the list; the ids
+    /// left out differ from their real weight by at most the floor, and only
+    /// features shared by more than `keep` ids are clipped.
+    fn from_triples(
+        features: usize,
+        mut triples: Vec<(u32, u32, f32)>,
+        keep: usize,
+        floors: &mut Vec<f32>,
+    ) -> Postings {
+        floors.clear();
+        floors.resize(features, 0.0);
+        // A counting sort by feature; stable, so ids stay ascending within a list when
+        // they were ascending in `triples`.
+        let mut offsets = vec![0u32; features + 1];
+        for t in &triples {
+            offsets[t.0 as usize + 1] += 1;
+        }
+        for f in 0..features {
+            offsets[f + 1] += offsets[f];
+        }
+        let mut next = offsets.clone();
+        let mut entries = vec![(0u32, 0.0f32); triples.len()];
+        for &(f, id, w) in &triples {
+            let slot = &mut next[f as usize];
+            entries[*slot as usize] = (id, w);
+            *slot += 1;
+        }
+        triples.clear();
+        triples.shrink_to_fit();
+        if !entries.is_empty() && offsets.windows(2).any(|w| (w[1] - w[0]) as usize > keep) {
+            let mut kept = Vec::with_capacity(entries.len());
+            let mut new_offsets = Vec::with_capacity(features + 1);
+            new_offsets.push(0u32);
+            for f in 0..features {
+                let list = &mut entries[offsets[f] as usize..offsets[f + 1] as usize];
+                if list.len() > keep {
+                    // Strongest first (ties to the lower id), then back to id order.
+                    list.select_nth_unstable_by(keep, |a, b| {
+                        b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+                    });
+                    let floor = list[keep].1;
+                    floors[f] = floor;
+                    let list = &mut list[..keep];
+                    list.sort_unstable_by_key(|e| e.0);
+                    // Weights at the floor add nothing beyond it.
+                    kept.extend(
+                        list.iter()
+                            .filter(|e| e.1 > floor)
+                            .map(|&(id, w)| (id, w - floor)),
+                    );
+                } else {
+                    kept.extend_from_slice(list);
+                }
+                new_offsets.push(kept.len() as u32);
+            }
+            kept.shrink_to_fit();
+            return Postings {
+                offsets: new_offsets,
+                entries: kept,
+            };
         }
         Postings { offsets, entries }
     }
@@ -142,6 +218,53 @@ struct VocabWord {
     lang: Language,
 }
 
+/// Feature ids by key while the index is built.
+#[derive(Default)]
+struct FeatureTable {
+    /// Word-stem and character n-gram features by key (tag byte first).
+    features: FastMap<Box<str>, u32>,
+    /// Bigram features by the word-feature ids of their two stems ([`BOS`]/[`EOS`] for
+    /// the text boundaries).
+    bigrams: FastMap<u64, u32>,
+    /// Family tag of every feature.
+    kind: Vec<char>,
+}
+
+impl FeatureTable {
+    fn intern(&mut self, key: &str, kind: char) -> u32 {
+        if let Some(&id) = self.features.get(key) {
+            return id;
+        }
+        let id = self.kind.len() as u32;
+        self.features.insert(key.into(), id);
+        self.kind.push(kind);
+        id
+    }
+
+    fn bigram(&mut self, a: u32, b: u32) -> u32 {
+        let next = self.kind.len() as u32;
+        let id = *self.bigrams.entry(bigram_key(a, b)).or_insert(next);
+        if id == next {
+            self.kind.push(TAG_BIGRAM);
+        }
+        id
+    }
+}
+
+fn bigram_key(a: u32, b: u32) -> u64 {
+    u64::from(a) << 32 | u64::from(b)
+}
+
+/// What compilation knows about one distinct (language, folded word).
+#[derive(Clone, Debug)]
+struct WordInfo {
+    /// Its word-stem feature.
+    word_f: u32,
+    /// Its character n-gram features: a range of the build's n-gram id list (empty for
+    /// stop words).
+    grams: (u32, u32),
+}
+
 /// What the index was built from: one entry per example.
 #[derive(Clone, Debug)]
 pub(crate) struct IndexInput<'a> {
@@ -158,17 +281,26 @@ pub(crate) struct IndexInput<'a> {
 /// The inverted index.
 #[derive(Clone, Debug)]
 pub(crate) struct Index {
+    /// Word-stem and character n-gram features by key.
     features: FastMap<Box<str>, u32>,
+    /// Bigram features by their stems' word-feature ids.
+    bigrams: FastMap<u64, u32>,
     idf: Vec<f32>,
     example_postings: Postings,
     intent_postings: Postings,
+    /// Per feature: the weight every intent is counted at when the feature's intent list
+    /// was clipped (see [`Postings::from_triples`]); 0 for unclipped lists.
+    floor_w: Vec<f32>,
     /// Per feature: its largest intent weight (the evidence it can give at most).
     max_w: Vec<f32>,
     examples: Vec<ExampleRef>,
     intent_count: usize,
     vocab: FastMap<Box<str>, u32>,
     vocab_words: Vec<VocabWord>,
-    deletes: FastMap<Box<str>, Vec<u32>>,
+    /// Typo-tolerant lookup: `hash << 32 | word id` for every vocabulary word and each of
+    /// its deletion variants, sorted. A hash collision only adds a candidate, which
+    /// [`Index::correct`] rejects by computing the real edit distance.
+    deletes: Vec<u64>,
 }
 
 /// A typo correction applied to a message word.
@@ -250,49 +382,40 @@ fn for_each_ngram(word: &str, key: &mut String, mut f: impl FnMut(&str)) {
     }
 }
 
-/// Calls `f` with every feature key of a token sequence ((folded, stem) pairs) and its
-/// family tag: word stems, stem bigrams, character n-grams of the folded words.
-fn for_each_feature(
-    tokens: &[(&str, &str)],
-    is_stop: impl Fn(usize) -> bool,
-    key: &mut String,
-    mut f: impl FnMut(&str, char),
-) {
-    let mut prev: Option<&str> = Some("^");
-    for (i, &(folded, stem)) in tokens.iter().enumerate() {
-        push_key(key, TAG_WORD, stem, None);
-        f(key, TAG_WORD);
-        if let Some(pr) = prev {
-            push_key(key, TAG_BIGRAM, pr, Some(stem));
-            f(key, TAG_BIGRAM);
-        }
-        prev = Some(stem);
-        if !is_stop(i) {
-            for_each_ngram(folded, key, |k| f(k, TAG_CHAR));
-        }
+/// FNV-1a over several pieces, folded to 32 bits: the hash of their concatenation.
+fn hash_pieces(pieces: &[&str]) -> u32 {
+    let mut h = Fnv::default();
+    for p in pieces {
+        std::hash::Hasher::write(&mut h, p.as_bytes());
     }
-    if let (false, Some(pr)) = (tokens.is_empty(), prev) {
-        push_key(key, TAG_BIGRAM, pr, Some("$"));
-        f(key, TAG_BIGRAM);
-    }
+    let h = std::hash::Hasher::finish(&h);
+    (h ^ (h >> 32)) as u32
 }
 
-/// The tokens of an analysed text that become features: every word, stop words included
-/// ("my name" and "your name" are different questions); stop words only give no
-/// character n-grams.
-fn content_tokens(a: &Analyzed) -> impl Iterator<Item = crate::analyze::TokenRef<'_>> {
-    a.iter()
-}
-
-/// Deletion neighbourhood of a word: the word with one character removed, each.
-fn deletes_of(word: &str, mut f: impl FnMut(String)) {
-    let idx: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
-    for (k, &i) in idx.iter().enumerate() {
-        let end = idx.get(k + 1).copied().unwrap_or(word.len());
-        let mut s = String::with_capacity(word.len());
-        s.push_str(&word[..i]);
-        s.push_str(&word[end..]);
-        f(s);
+/// Calls `f` with the hash of `word`, of each variant with one character deleted and,
+/// when `two`, of each variant with two characters deleted (no string is built).
+/// Words longer than [`MAX_CORRECT_CHARS`] + 2 characters give only their own hash.
+fn for_each_delete_hash(word: &str, two: bool, mut f: impl FnMut(u32)) {
+    f(hash_pieces(&[word]));
+    let mut bounds = [0usize; MAX_CORRECT_CHARS + 3];
+    let mut n = 0;
+    for (i, _) in word.char_indices() {
+        if n + 1 >= bounds.len() {
+            return;
+        }
+        bounds[n] = i;
+        n += 1;
+    }
+    bounds[n] = word.len();
+    for i in 0..n {
+        let (a, a_end) = (bounds[i], bounds[i + 1]);
+        f(hash_pieces(&[&word[..a], &word[a_end..]]));
+        if two {
+            for j in i + 1..n {
+                let (b, b_end) = (bounds[j], bounds[j + 1]);
+                f(hash_pieces(&[&word[..a], &word[a_end..b], &word[b_end..]]));
+            }
+        }
     }
 }
 
@@ -307,92 +430,154 @@ pub(crate) fn max_edits(chars: usize) -> usize {
 
 impl Index {
     /// Builds the index. `intent_count` intents; every example of every intent in `inputs`.
+    ///
+    /// `on_new_word` is called once with every distinct (language, folded word) of the
+    /// examples, in order of first use (the language detector's vocabulary), so the
+    /// examples are analysed once for everything compilation needs.
+    ///
+    /// Each distinct word is analysed (stemmed, stop-marked, cut into character n-grams)
+    /// once, then reused for all its occurrences: compile time is dominated by the number
+    /// of distinct words, not by the size of the content.
     pub(crate) fn build(
         analyzer: &Analyzer,
         intent_count: usize,
         inputs: &[IndexInput<'_>],
+        mut on_new_word: impl FnMut(Language, &str),
     ) -> Index {
-        let mut features: FastMap<Box<str>, u32> = FastMap::default();
-        let mut feature_kind: Vec<char> = Vec::new();
-        let mut analyzed = Analyzed::new();
-        let mut key = String::new();
-        // Per example: its feature ids (deduplicated).
-        let mut ex_features: Vec<Vec<u32>> = Vec::with_capacity(inputs.len());
+        let mut table = FeatureTable::default();
+        let mut words: FastMap<Box<str>, WordInfo> = FastMap::default();
+        let mut gram_ids: Vec<u32> = Vec::new();
         let mut vocab: FastMap<Box<str>, u32> = FastMap::default();
         let mut vocab_words: Vec<VocabWord> = Vec::new();
-        let mut toks: Vec<(String, String)> = Vec::new();
-        let mut stops: Vec<bool> = Vec::new();
+        let (mut key, mut wkey, mut stem, mut fbuf) =
+            (String::new(), String::new(), String::new(), String::new());
 
-        for input in inputs {
-            analyzer.analyze(input.text, input.lang, &mut analyzed);
-            toks.clear();
-            toks.extend(
-                content_tokens(&analyzed).map(|t| (t.folded.to_string(), t.stem.to_string())),
-            );
-            stops.clear();
-            stops.extend(content_tokens(&analyzed).map(|t| t.stop));
-            let pairs: Vec<(&str, &str)> =
-                toks.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-            let mut ids: Vec<u32> = Vec::new();
-            for_each_feature(
-                &pairs,
-                |i| stops[i],
-                &mut key,
-                |k, kind| {
-                    let id = match features.get(k) {
-                        Some(&id) => id,
-                        None => {
-                            let id = features.len() as u32;
-                            features.insert(k.into(), id);
-                            feature_kind.push(kind);
-                            id
-                        }
-                    };
-                    ids.push(id);
-                },
-            );
-            for t in analyzed.iter() {
-                if !t.is_number && !vocab.contains_key(t.folded) {
-                    vocab.insert(t.folded.into(), vocab_words.len() as u32);
-                    vocab_words.push(VocabWord {
-                        stop: t.stop,
-                        folded: t.folded.into(),
-                        stem: t.stem.into(),
-                        lang: input.lang,
-                    });
+        // Examples are visited intent by intent, so the per-intent feature counts can be
+        // made by sorting one intent's features at a time.
+        let mut order: Vec<u32> = (0..inputs.len() as u32).collect();
+        order.sort_by_key(|&e| inputs[e as usize].intent);
+        // Per example: its word and bigram features (the ones example postings may use).
+        let mut ex_range: Vec<(u32, u32)> = vec![(0, 0); inputs.len()];
+        let mut ex_ids: Vec<u32> = Vec::new();
+        // Per intent: (feature, number of its examples using it), sorted by feature.
+        let mut counts: Vec<(u32, u32)> = Vec::new();
+        let mut count_off: Vec<u32> = vec![0; intent_count + 1];
+        let mut per_intent = vec![0u32; intent_count];
+        let mut intent_buf: Vec<u32> = Vec::new();
+        let mut ids: Vec<u32> = Vec::new();
+        let mut current: Option<u32> = None;
+
+        let flush = |intent: Option<u32>,
+                     buf: &mut Vec<u32>,
+                     counts: &mut Vec<(u32, u32)>,
+                     count_off: &mut [u32]| {
+            if let Some(c) = intent {
+                buf.sort_unstable();
+                for run in buf.chunk_by(|a, b| a == b) {
+                    counts.push((run[0], run.len() as u32));
                 }
+                buf.clear();
+                count_off[c as usize + 1] = counts.len() as u32;
+            }
+        };
+
+        for &e in &order {
+            let input = &inputs[e as usize];
+            if input.intent as usize >= intent_count {
+                continue;
+            }
+            if current != Some(input.intent) {
+                flush(current, &mut intent_buf, &mut counts, &mut count_off);
+                // Intents without examples (skipped ones) get empty ranges.
+                let from = current.map_or(0, |c| c as usize + 1);
+                for slot in &mut count_off[from + 1..=input.intent as usize] {
+                    *slot = counts.len() as u32;
+                }
+                current = Some(input.intent);
+            }
+            per_intent[input.intent as usize] += 1;
+            ids.clear();
+            let mut prev = BOS;
+            let mut any = false;
+            for_each_folded_word(input.text, &mut fbuf, |folded| {
+                wkey.clear();
+                wkey.push(char::from(b'0' + input.lang.index() as u8));
+                wkey.push_str(folded);
+                let info = match words.get(wkey.as_str()) {
+                    Some(info) => info.clone(),
+                    None => {
+                        let (stop, is_number) =
+                            analyzer.analyze_folded(folded, input.lang, &mut stem);
+                        push_key(&mut key, TAG_WORD, &stem, None);
+                        let word_f = table.intern(&key, TAG_WORD);
+                        let g0 = gram_ids.len() as u32;
+                        if !stop {
+                            for_each_ngram(folded, &mut key, |k| {
+                                gram_ids.push(table.intern(k, TAG_CHAR));
+                            });
+                        }
+                        if !is_number && !vocab.contains_key(folded) {
+                            vocab.insert(folded.into(), vocab_words.len() as u32);
+                            vocab_words.push(VocabWord {
+                                stop,
+                                folded: folded.into(),
+                                stem: stem.as_str().into(),
+                                lang: input.lang,
+                            });
+                        }
+                        on_new_word(input.lang, folded);
+                        let info = WordInfo {
+                            word_f,
+                            grams: (g0, gram_ids.len() as u32),
+                        };
+                        words.insert(wkey.as_str().into(), info.clone());
+                        info
+                    }
+                };
+                ids.push(info.word_f);
+                ids.push(table.bigram(prev, info.word_f));
+                prev = info.word_f;
+                ids.extend_from_slice(&gram_ids[info.grams.0 as usize..info.grams.1 as usize]);
+                any = true;
+            });
+            if any {
+                ids.push(table.bigram(prev, EOS));
             }
             ids.sort_unstable();
             ids.dedup();
-            ex_features.push(ids);
+            intent_buf.extend_from_slice(&ids);
+            let s = ex_ids.len() as u32;
+            ex_ids.extend(
+                ids.iter()
+                    .copied()
+                    .filter(|&f| table.kind[f as usize] != TAG_CHAR),
+            );
+            ex_range[e as usize] = (s, ex_ids.len() as u32);
         }
+        flush(current, &mut intent_buf, &mut counts, &mut count_off);
+        let from = current.map_or(0, |c| c as usize + 1);
+        for slot in &mut count_off[from + 1..] {
+            *slot = counts.len() as u32;
+        }
+        drop(words);
 
-        let nf = features.len();
+        let FeatureTable {
+            features,
+            bigrams,
+            kind: feature_kind,
+        } = table;
+        let nf = feature_kind.len();
         let family = |f: usize| match feature_kind[f] {
             TAG_WORD => W_WORD,
             TAG_BIGRAM => W_BIGRAM,
             _ => W_CHAR,
         };
-        // Counts: examples per intent, examples per feature and intent.
-        let mut per_intent = vec![0u32; intent_count];
+        // Examples per feature and intents per feature.
         let mut df = vec![0u32; nf];
-        let mut fc: Vec<HashMap<u32, u32>> = vec![HashMap::new(); intent_count];
-        for (e, input) in inputs.iter().enumerate() {
-            let c = input.intent as usize;
-            if c >= intent_count {
-                continue;
-            }
-            per_intent[c] += 1;
-            for &f in &ex_features[e] {
-                df[f as usize] += 1;
-                *fc[c].entry(f).or_insert(0) += 1;
-            }
-        }
         let mut intent_df = vec![0u32; nf];
-        for m in &fc {
-            for &f in m.keys() {
-                intent_df[f as usize] += 1;
-            }
+        for &(f, k) in &counts {
+            df[f as usize] += k;
+            intent_df[f as usize] += 1;
         }
         // Inverse intent frequency: a feature used by one intent is worth more than one
         // used by all of them.
@@ -402,35 +587,40 @@ impl Index {
             .collect();
 
         // Example postings: words and bigrams, L2-normalised per example; features in
-        // more than `EX_DF_SHARE` of the examples are left to the intent postings.
+        // more than `EX_DF_SHARE` of the examples (or `EX_DF_CAP`) are left to the intent
+        // postings.
         let total = inputs.len().max(1) as f32;
-        let ex_df_max = (EX_DF_SHARE * total).max(EX_DF_FLOOR);
-        let ex_ok = |f: usize| feature_kind[f] != TAG_CHAR && (df[f] as f32) <= ex_df_max;
-        let mut ex_lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); nf];
+        let ex_df_max = (EX_DF_SHARE * total).clamp(EX_DF_FLOOR, EX_DF_CAP);
+        let ex_ok = |f: u32| (df[f as usize] as f32) <= ex_df_max;
         let mut examples = Vec::with_capacity(inputs.len());
+        let mut ex_triples: Vec<(u32, u32, f32)> = Vec::new();
         for (e, input) in inputs.iter().enumerate() {
             examples.push(ExampleRef {
                 intent: input.intent,
                 lang: input.lang,
                 ordinal: input.ordinal,
             });
-            let ids = &ex_features[e];
+            let (a, b) = ex_range[e];
+            let ids = &ex_ids[a as usize..b as usize];
             let norm_wb: f32 = ids
                 .iter()
-                .filter(|&&f| ex_ok(f as usize))
+                .filter(|&&f| ex_ok(f))
                 .map(|&f| idf[f as usize].powi(2))
                 .sum::<f32>()
                 .sqrt();
             if norm_wb > 0.0 {
                 for &f in ids {
-                    if ex_ok(f as usize) {
-                        ex_lists[f as usize].push((e as u32, idf[f as usize] / norm_wb));
+                    if ex_ok(f) {
+                        ex_triples.push((f, e as u32, idf[f as usize] / norm_wb));
                     }
                 }
             }
         }
+        drop(ex_ids);
+        let mut floors = Vec::new();
+        let example_postings = Postings::from_triples(nf, ex_triples, usize::MAX, &mut floors);
 
-        let mut int_lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); nf];
+        let mut int_triples: Vec<(u32, u32, f32)> = Vec::new();
         let mut max_w = vec![0.0f32; nf];
         // Intent weights: the log-odds of a feature appearing in an intent's examples
         // versus in the other intents' examples (smoothed counts), minus the same
@@ -440,58 +630,52 @@ impl Index {
         // what is left is positive for every feature the intent's examples use.
         let a = ALPHA;
         let mean_nc = total / intent_count.max(1) as f32;
-        for (i, m) in fc.iter().enumerate() {
+        for i in 0..intent_count {
             let nc = per_intent[i] as f32;
             let rest = total - nc;
-            let mut entries: Vec<(u32, f32)> = m
-                .iter()
-                .filter_map(|(&f, &k)| {
-                    let k = k as f32;
-                    let p_in = (k + a) / (nc + 2.0 * a);
-                    let p_out = (df[f as usize] as f32 - k + a) / (rest + 2.0 * a);
-                    let d = df[f as usize] as f32;
-                    let b_in = a / (mean_nc + 2.0 * a);
-                    let b_out = (d + a) / (total - mean_nc + 2.0 * a);
-                    let w = family(f as usize) * ((p_in / p_out).ln() - (b_in / b_out).ln());
-                    (w > 0.0).then_some((f, w))
-                })
-                .collect();
-            entries.sort_unstable_by_key(|e| e.0);
-            for (f, w) in entries {
-                int_lists[f as usize].push((i as u32, w));
-                let mw = &mut max_w[f as usize];
-                *mw = mw.max(w);
+            let list = &counts[count_off[i] as usize..count_off[i + 1] as usize];
+            for &(f, k) in list {
+                let k = k as f32;
+                let d = df[f as usize] as f32;
+                let p_in = (k + a) / (nc + 2.0 * a);
+                let p_out = (d - k + a) / (rest + 2.0 * a);
+                let b_in = a / (mean_nc + 2.0 * a);
+                let b_out = (d + a) / (total - mean_nc + 2.0 * a);
+                let w = family(f as usize) * ((p_in / p_out).ln() - (b_in / b_out).ln());
+                if w > 0.0 {
+                    int_triples.push((f, i as u32, w));
+                    let mw = &mut max_w[f as usize];
+                    *mw = mw.max(w);
+                }
             }
         }
+        drop(counts);
+        let intent_postings =
+            Postings::from_triples(nf, int_triples, MAX_INTENTS_PER_FEATURE, &mut floors);
+        let floor_w = floors;
 
-        // Typo-tolerant vocabulary: every word and its one-character deletions.
-        let mut deletes: FastMap<Box<str>, Vec<u32>> = FastMap::default();
+        // Typo-tolerant vocabulary: hashes of every word and of its deletions.
+        let mut deletes: Vec<u64> = Vec::new();
         for (id, w) in vocab_words.iter().enumerate() {
-            if max_edits(w.folded.chars().count()) == 0 {
+            let chars = w.folded.chars().count();
+            if max_edits(chars) == 0 || chars > MAX_CORRECT_CHARS + 2 {
                 continue;
             }
-            deletes.entry(w.folded.clone()).or_default().push(id as u32);
-            let two = max_edits(w.folded.chars().count()) >= 2;
-            deletes_of(&w.folded, |d| {
-                if two {
-                    // Two edits (a transposition plus one more) need deletions on both sides.
-                    deletes_of(&d, |dd| {
-                        deletes.entry(dd.into()).or_default().push(id as u32)
-                    });
-                }
-                deletes.entry(d.into()).or_default().push(id as u32);
+            // Two edits (a transposition plus one more) need deletions on both sides.
+            for_each_delete_hash(&w.folded, max_edits(chars) >= 2, |h| {
+                deletes.push(u64::from(h) << 32 | id as u64);
             });
         }
-        for list in deletes.values_mut() {
-            list.sort_unstable();
-            list.dedup();
-        }
+        deletes.sort_unstable();
+        deletes.dedup();
 
         Index {
             features,
+            bigrams,
             idf,
-            example_postings: Postings::from_lists(ex_lists),
-            intent_postings: Postings::from_lists(int_lists),
+            example_postings,
+            intent_postings,
+            floor_w,
             max_w,
             examples,
             intent_count,
@@ -527,12 +711,17 @@ impl Index {
         // carry two edits: search with the allowance of the longer length, then check each
         // candidate against the allowance of the longer of the two words.
         let allowed = max_edits(len + 1);
-        if len < 4 || allowed == 0 || len > 40 {
+        if len < 4 || allowed == 0 || len > MAX_CORRECT_CHARS {
             return None;
         }
         let mut best: Option<(usize, bool, u32)> = None;
-        let consider = |ids: &[u32], best: &mut Option<(usize, bool, u32)>| {
-            for &id in ids {
+        let mut consider = |h: u32| {
+            let from = self.deletes.partition_point(|&x| (x >> 32) < u64::from(h));
+            for &x in self.deletes[from..]
+                .iter()
+                .take_while(|&&x| (x >> 32) == u64::from(h))
+            {
+                let id = x as u32;
                 let w = &self.vocab_words[id as usize];
                 let d = strsim::damerau_levenshtein(folded, &w.folded);
                 let limit = max_edits(len.max(w.folded.chars().count()).min(len + 1));
@@ -541,25 +730,11 @@ impl Index {
                 }
                 let cand = (d, w.lang != lang, id);
                 if best.is_none_or(|b| cand < b) {
-                    *best = Some(cand);
+                    best = Some(cand);
                 }
             }
         };
-        if let Some(ids) = self.deletes.get(folded) {
-            consider(ids, &mut best);
-        }
-        deletes_of(folded, |d| {
-            if let Some(ids) = self.deletes.get(d.as_str()) {
-                consider(ids, &mut best);
-            }
-            if allowed >= 2 {
-                deletes_of(&d, |dd| {
-                    if let Some(ids) = self.deletes.get(dd.as_str()) {
-                        consider(ids, &mut best);
-                    }
-                });
-            }
-        });
+        for_each_delete_hash(folded, allowed >= 2, &mut consider);
         best.map(|(d, _, id)| {
             let w = &self.vocab_words[id as usize];
             (&*w.folded, &*w.stem, d)
@@ -580,18 +755,39 @@ impl Index {
             s.query.clear();
             let mut unknown = 0usize;
             {
-                let (features, query) = (&self.features, &mut s.query);
+                let query = &mut s.query;
                 let mut key = std::mem::take(&mut s.key);
-                let is_stop = |i: usize| {
-                    self.vocab
-                        .get(tokens[i].0)
-                        .is_some_and(|&id| self.vocab_words[id as usize].stop)
-                };
-                for_each_feature(tokens, is_stop, &mut key, |k, kind| match features.get(k) {
-                    Some(&f) => query.push((f, 0.0)),
-                    None if kind == TAG_WORD => unknown += 1,
-                    None => {}
-                });
+                let mut prev = Some(BOS);
+                for &(folded, stem) in tokens {
+                    push_key(&mut key, TAG_WORD, stem, None);
+                    let word_f = self.features.get(key.as_str()).copied();
+                    match word_f {
+                        Some(f) => query.push((f, 0.0)),
+                        None => unknown += 1,
+                    }
+                    if let (Some(p), Some(w)) = (prev, word_f) {
+                        if let Some(&f) = self.bigrams.get(&bigram_key(p, w)) {
+                            query.push((f, 0.0));
+                        }
+                    }
+                    prev = word_f;
+                    let stop = self
+                        .vocab
+                        .get(folded)
+                        .is_some_and(|&id| self.vocab_words[id as usize].stop);
+                    if !stop {
+                        for_each_ngram(folded, &mut key, |k| {
+                            if let Some(&f) = self.features.get(k) {
+                                query.push((f, 0.0));
+                            }
+                        });
+                    }
+                }
+                if let (false, Some(p)) = (tokens.is_empty(), prev) {
+                    if let Some(&f) = self.bigrams.get(&bigram_key(p, EOS)) {
+                        query.push((f, 0.0));
+                    }
+                }
                 s.key = key;
             }
             s.query.sort_unstable_by_key(|q| q.0);
@@ -605,10 +801,13 @@ impl Index {
             // explains.
             let mut norm_wb = 0.0f32;
             let mut evidence = unknown as f32 * UNKNOWN_WORD_EVIDENCE;
+            // What every intent gets from clipped features, whatever its postings.
+            let mut floor = 0.0f32;
             for q in s.query.iter_mut() {
                 let w = self.idf[q.0 as usize];
                 q.1 = w;
                 evidence += self.max_w[q.0 as usize];
+                floor += self.floor_w[q.0 as usize];
                 if !self.example_postings.get(q.0).is_empty() {
                     norm_wb += w * w;
                 }
@@ -661,7 +860,7 @@ impl Index {
                     intent: i,
                     example_sim: example_sim.min(1.0),
                     example,
-                    centroid_sim: s.int_acc[i as usize].min(1.0),
+                    centroid_sim: (s.int_acc[i as usize] + floor * int_scale).min(1.0),
                 });
                 s.int_acc[i as usize] = 0.0;
                 s.int_best[i as usize] = (0.0, 0);
@@ -700,18 +899,15 @@ impl Index {
                 .iter()
                 .map(|w| w.folded.len() + w.stem.len() + std::mem::size_of::<VocabWord>())
                 .sum::<usize>();
-        let deletes: usize = self
-            .deletes
-            .iter()
-            .map(|(k, v)| {
-                k.len() + v.capacity() * 4 + std::mem::size_of::<(Box<str>, Vec<u32>)>() + 8
-            })
-            .sum();
+        let deletes = self.deletes.capacity() * 8;
+        let bigrams = self.bigrams.capacity() * (std::mem::size_of::<(u64, u32)>() + 8);
         features
+            + bigrams
             + vocab
             + deletes
             + self.idf.capacity() * 4
             + self.max_w.capacity() * 4
+            + self.floor_w.capacity() * 4
             + self.example_postings.heap_bytes()
             + self.intent_postings.heap_bytes()
             + self.examples.capacity() * std::mem::size_of::<ExampleRef>()
@@ -719,7 +915,7 @@ impl Index {
 
     /// Number of distinct features.
     pub(crate) fn feature_count(&self) -> usize {
-        self.features.len()
+        self.features.len() + self.bigrams.len()
     }
 }
 
@@ -733,7 +929,7 @@ pub(crate) fn prepare_query<'a>(
     out: &mut Vec<(&'a str, &'a str)>,
 ) {
     out.clear();
-    for t in content_tokens(analyzed) {
+    for t in analyzed.iter() {
         // A word the content never used is corrected to a near known word, unless its
         // stem is known: then it is a new inflection ("zamówieniami"), not a typo.
         if !t.is_number && !index.knows(t.folded) && !index.knows_stem(t.stem) {
@@ -770,7 +966,7 @@ mod tests {
             })
             .collect();
         let n = texts.iter().map(|t| t.0).max().unwrap_or(0) as usize + 1;
-        let idx = Index::build(&a, n, &inputs);
+        let idx = Index::build(&a, n, &inputs, |_, _| {});
         (a, idx)
     }
 
