@@ -62,6 +62,9 @@ struct Inner {
     detector: LanguageDetector,
     index: Index,
     intents: Vec<CompiledIntent>,
+    /// Indexes of the intents that have patterns (a message is matched against these
+    /// only, so bots of thousands of intents do not walk every intent per message).
+    with_patterns: Vec<u32>,
     by_id: HashMap<String, usize>,
     keywords: HashMap<Box<str>, Vec<usize>>,
     keyword_list: Vec<Keyword>,
@@ -496,17 +499,17 @@ impl Bot {
 
         // Patterns: named captures become values.
         let mut values = BTreeMap::new();
-        for (i, intent) in inner.intents.iter().enumerate() {
-            for re in &intent.patterns {
+        for &i in &inner.with_patterns {
+            for re in &inner.intents[i as usize].patterns {
                 if let Some(caps) = re.captures(turn.text) {
                     for name in re.capture_names().flatten() {
                         if let Some(m) = caps.name(name) {
                             values.insert(name.to_string(), m.as_str().to_string());
                         }
                     }
-                    let e = evidence.entry(i as u32).or_insert_with(|| Evidence {
+                    let e = evidence.entry(i).or_insert_with(|| Evidence {
                         hit: IntentHit {
-                            intent: i as u32,
+                            intent: i,
                             ..IntentHit::default()
                         },
                         ..Evidence::default()
@@ -1272,6 +1275,9 @@ fn compile(
     let human = PhraseMatcher::new(&analyzer, &settings.escalation.human_phrases);
     let frustration = PhraseMatcher::new(&analyzer, &settings.escalation.frustration_phrases);
     let thresholds = thresholds.unwrap_or(settings.thresholds);
+    let with_patterns = (0..intents.len() as u32)
+        .filter(|&i| !intents[i as usize].patterns.is_empty())
+        .collect();
     Ok(Bot {
         inner: Arc::new(Inner {
             settings,
@@ -1279,6 +1285,7 @@ fn compile(
             detector,
             index,
             intents,
+            with_patterns,
             by_id,
             keywords,
             keyword_list,

@@ -30,7 +30,7 @@ use crate::model::Language;
 /// from the content, not from an attacker who could choose collisions cheaply enough to
 /// matter for a map of this size).
 #[derive(Clone, Copy, Debug)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl Default for Fnv {
     fn default() -> Self {
@@ -301,6 +301,11 @@ pub(crate) struct Index {
     /// its deletion variants, sorted. A hash collision only adds a candidate, which
     /// [`Index::correct`] rejects by computing the real edit distance.
     deletes: Vec<u64>,
+    /// `deletes` bucketed by the top `delete_bits` bits of the hash: bucket `b` is
+    /// `deletes[delete_buckets[b]..delete_buckets[b + 1]]`, so a lookup reads two cache
+    /// lines instead of binary-searching millions of entries.
+    delete_buckets: Vec<u32>,
+    delete_bits: u32,
 }
 
 /// A typo correction applied to a message word.
@@ -325,6 +330,15 @@ pub(crate) struct IntentHit {
     pub centroid_sim: f32,
 }
 
+/// Per-intent accumulators of one search.
+#[derive(Clone, Copy, Debug, Default)]
+struct IntentSlot {
+    acc: f32,
+    best_sim: f32,
+    best: u32,
+    touched: bool,
+}
+
 /// Reusable per-thread buffers so that a query allocates little.
 #[derive(Debug, Default)]
 struct Scratch {
@@ -332,8 +346,9 @@ struct Scratch {
     query: Vec<(u32, f32)>,
     ex_acc: Vec<f32>,
     ex_touched: Vec<u32>,
-    int_acc: Vec<f32>,
-    int_best: Vec<(f32, u32)>,
+    /// Per intent: accumulated evidence, best example similarity and that example
+    /// (one array, so an intent's state is one cache line away).
+    int: Vec<IntentSlot>,
     int_touched: Vec<u32>,
 }
 
@@ -459,24 +474,28 @@ impl Index {
         // Per example: its word and bigram features (the ones example postings may use).
         let mut ex_range: Vec<(u32, u32)> = vec![(0, 0); inputs.len()];
         let mut ex_ids: Vec<u32> = Vec::new();
-        // Per intent: (feature, number of its examples using it), sorted by feature.
+        // Per intent: (feature, number of its examples using it).
         let mut counts: Vec<(u32, u32)> = Vec::new();
         let mut count_off: Vec<u32> = vec![0; intent_count + 1];
         let mut per_intent = vec![0u32; intent_count];
-        let mut intent_buf: Vec<u32> = Vec::new();
+        // Per feature: the last example (+ 1) that used it, so an example counts each
+        // feature once, and its count in the current intent.
+        let mut last_example: Vec<u32> = Vec::new();
+        let mut in_intent: Vec<u32> = Vec::new();
+        let mut intent_features: Vec<u32> = Vec::new();
         let mut ids: Vec<u32> = Vec::new();
         let mut current: Option<u32> = None;
 
         let flush = |intent: Option<u32>,
-                     buf: &mut Vec<u32>,
+                     features: &mut Vec<u32>,
+                     in_intent: &mut [u32],
                      counts: &mut Vec<(u32, u32)>,
                      count_off: &mut [u32]| {
             if let Some(c) = intent {
-                buf.sort_unstable();
-                for run in buf.chunk_by(|a, b| a == b) {
-                    counts.push((run[0], run.len() as u32));
+                for &f in features.iter() {
+                    counts.push((f, std::mem::take(&mut in_intent[f as usize])));
                 }
-                buf.clear();
+                features.clear();
                 count_off[c as usize + 1] = counts.len() as u32;
             }
         };
@@ -487,7 +506,13 @@ impl Index {
                 continue;
             }
             if current != Some(input.intent) {
-                flush(current, &mut intent_buf, &mut counts, &mut count_off);
+                flush(
+                    current,
+                    &mut intent_features,
+                    &mut in_intent,
+                    &mut counts,
+                    &mut count_off,
+                );
                 // Intents without examples (skipped ones) get empty ranges.
                 let from = current.map_or(0, |c| c as usize + 1);
                 for slot in &mut count_off[from + 1..=input.intent as usize] {
@@ -543,18 +568,36 @@ impl Index {
             if any {
                 ids.push(table.bigram(prev, EOS));
             }
-            ids.sort_unstable();
-            ids.dedup();
-            intent_buf.extend_from_slice(&ids);
+            if last_example.len() < table.kind.len() {
+                last_example.resize(table.kind.len(), 0);
+                in_intent.resize(table.kind.len(), 0);
+            }
             let s = ex_ids.len() as u32;
-            ex_ids.extend(
-                ids.iter()
-                    .copied()
-                    .filter(|&f| table.kind[f as usize] != TAG_CHAR),
-            );
+            for &f in &ids {
+                let seen = &mut last_example[f as usize];
+                if *seen == e + 1 {
+                    continue;
+                }
+                *seen = e + 1;
+                let n = &mut in_intent[f as usize];
+                if *n == 0 {
+                    intent_features.push(f);
+                }
+                *n += 1;
+                if table.kind[f as usize] != TAG_CHAR {
+                    ex_ids.push(f);
+                }
+            }
             ex_range[e as usize] = (s, ex_ids.len() as u32);
         }
-        flush(current, &mut intent_buf, &mut counts, &mut count_off);
+        flush(
+            current,
+            &mut intent_features,
+            &mut in_intent,
+            &mut counts,
+            &mut count_off,
+        );
+        drop((last_example, in_intent));
         let from = current.map_or(0, |c| c as usize + 1);
         for slot in &mut count_off[from + 1..] {
             *slot = counts.len() as u32;
@@ -668,6 +711,16 @@ impl Index {
         }
         deletes.sort_unstable();
         deletes.dedup();
+        deletes.shrink_to_fit();
+        // About one entry per bucket.
+        let delete_bits = (usize::BITS - deletes.len().leading_zeros()).clamp(1, 24);
+        let mut delete_buckets = vec![0u32; (1 << delete_bits) + 1];
+        for &x in &deletes {
+            delete_buckets[((x >> 32) as u32 >> (32 - delete_bits)) as usize + 1] += 1;
+        }
+        for b in 1..delete_buckets.len() {
+            delete_buckets[b] += delete_buckets[b - 1];
+        }
 
         Index {
             features,
@@ -682,6 +735,8 @@ impl Index {
             vocab,
             vocab_words,
             deletes,
+            delete_buckets,
+            delete_bits,
         }
     }
 
@@ -716,10 +771,11 @@ impl Index {
         }
         let mut best: Option<(usize, bool, u32)> = None;
         let mut consider = |h: u32| {
-            let from = self.deletes.partition_point(|&x| (x >> 32) < u64::from(h));
-            for &x in self.deletes[from..]
+            let b = (h >> (32 - self.delete_bits)) as usize;
+            let (from, to) = (self.delete_buckets[b], self.delete_buckets[b + 1]);
+            for &x in self.deletes[from as usize..to as usize]
                 .iter()
-                .take_while(|&&x| (x >> 32) == u64::from(h))
+                .filter(|&&x| (x >> 32) == u64::from(h))
             {
                 let id = x as u32;
                 let w = &self.vocab_words[id as usize];
@@ -818,9 +874,8 @@ impl Index {
             if s.ex_acc.len() < self.examples.len() {
                 s.ex_acc.resize(self.examples.len(), 0.0);
             }
-            if s.int_acc.len() < self.intent_count {
-                s.int_acc.resize(self.intent_count, 0.0);
-                s.int_best.resize(self.intent_count, (0.0, 0));
+            if s.int.len() < self.intent_count {
+                s.int.resize(self.intent_count, IntentSlot::default());
             }
             for &(f, w) in &s.query {
                 if norm_wb > 0.0 {
@@ -834,50 +889,52 @@ impl Index {
                     }
                 }
                 for &(i, iw) in self.intent_postings.get(f) {
-                    let slot = &mut s.int_acc[i as usize];
-                    if *slot == 0.0 && s.int_best[i as usize].0 == 0.0 {
+                    let slot = &mut s.int[i as usize];
+                    if !slot.touched {
+                        slot.touched = true;
                         s.int_touched.push(i);
                     }
-                    *slot += int_scale * iw;
+                    slot.acc += int_scale * iw;
                 }
             }
             for &e in &s.ex_touched {
                 let sim = s.ex_acc[e as usize];
                 s.ex_acc[e as usize] = 0.0;
-                let i = self.examples[e as usize].intent as usize;
-                if s.int_acc[i] == 0.0 && s.int_best[i].0 == 0.0 {
-                    s.int_touched.push(i as u32);
+                let i = self.examples[e as usize].intent;
+                let slot = &mut s.int[i as usize];
+                if !slot.touched {
+                    slot.touched = true;
+                    s.int_touched.push(i);
                 }
-                let best = &mut s.int_best[i];
-                if sim > best.0 || (sim == best.0 && e < best.1) {
-                    *best = (sim, e);
+                if sim > slot.best_sim || (sim == slot.best_sim && e < slot.best) {
+                    (slot.best_sim, slot.best) = (sim, e);
                 }
             }
             s.ex_touched.clear();
+            // Only the best few intents go on to scoring and explanation: the decision
+            // looks at three at most. `out` is kept sorted, best first (ties to the lower
+            // intent), so each touched intent costs one comparison unless it enters.
+            let rank = |h: &IntentHit| (crate::score::base_score(h), std::cmp::Reverse(h.intent));
+            let better = |a: &IntentHit, b: &IntentHit| {
+                rank(a).partial_cmp(&rank(b)) == Some(std::cmp::Ordering::Greater)
+            };
             for &i in &s.int_touched {
-                let (example_sim, example) = s.int_best[i as usize];
-                out.push(IntentHit {
+                let slot = std::mem::take(&mut s.int[i as usize]);
+                let hit = IntentHit {
                     intent: i,
-                    example_sim: example_sim.min(1.0),
-                    example,
-                    centroid_sim: (s.int_acc[i as usize] + floor * int_scale).min(1.0),
-                });
-                s.int_acc[i as usize] = 0.0;
-                s.int_best[i as usize] = (0.0, 0);
+                    example_sim: slot.best_sim.min(1.0),
+                    example: slot.best,
+                    centroid_sim: (slot.acc + floor * int_scale).min(1.0),
+                };
+                if out.len() == MAX_HITS && !out.last().is_some_and(|w| better(&hit, w)) {
+                    continue;
+                }
+                let at = out.partition_point(|h| !better(&hit, h));
+                out.insert(at, hit);
+                out.truncate(MAX_HITS);
             }
             s.int_touched.clear();
         });
-        // Only the best few intents go on to scoring and explanation: the decision looks
-        // at three at most, and sorting every touched intent would cost more than search.
-        if out.len() > MAX_HITS {
-            let key = |h: &IntentHit| (crate::score::base_score(h), std::cmp::Reverse(h.intent));
-            out.select_nth_unstable_by(MAX_HITS - 1, |a, b| {
-                key(b)
-                    .partial_cmp(&key(a))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
-            out.truncate(MAX_HITS);
-        }
     }
 
     /// Bytes held on the heap by the index (measured from the capacities of its buffers).
@@ -899,7 +956,7 @@ impl Index {
                 .iter()
                 .map(|w| w.folded.len() + w.stem.len() + std::mem::size_of::<VocabWord>())
                 .sum::<usize>();
-        let deletes = self.deletes.capacity() * 8;
+        let deletes = self.deletes.capacity() * 8 + self.delete_buckets.capacity() * 4;
         let bigrams = self.bigrams.capacity() * (std::mem::size_of::<(u64, u32)>() + 8);
         features
             + bigrams

@@ -38,8 +38,9 @@ use unicode_normalization::char::decompose_canonical;
 /// ```
 pub fn fold_into(text: &str, out: &mut String) {
     if text.is_ascii() {
-        out.reserve(text.len());
-        out.extend(text.bytes().map(|b| b.to_ascii_lowercase() as char));
+        let start = out.len();
+        out.push_str(text);
+        out[start..].make_ascii_lowercase();
         return;
     }
     out.reserve(text.len());

@@ -7,9 +7,12 @@
 //! pattern captures, empty intents, references to unknown intents, examples in undeclared
 //! languages, too few examples, and threshold sanity.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::diag::{Diagnostic, DiagnosticKind as Kind};
+use crate::index::Fnv;
 use crate::model::{Content, IntentDef, Language, Located, Pos, Settings};
 
 /// Fewer examples than this in a language (that has examples at all) gives a warning.
@@ -64,6 +67,24 @@ pub(crate) fn validate_with(content: &Content, extras: &LoadedExtras) -> Vec<Dia
     }
     v.references(&content.intents);
     v.diags
+}
+
+/// A hasher for keys that are already hashes: passes the `u64` through.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 struct Validator<'a> {
@@ -198,12 +219,21 @@ impl Validator<'_> {
     }
 
     fn duplicate_examples(&mut self, intents: &[IntentDef]) {
-        // Per language: one key can only mean one intent.
-        let mut seen: HashMap<(Language, String), (&str, &Located<String>)> = HashMap::new();
-        for intent in intents {
+        // Per language: one key can only mean one intent. The map holds a 64-bit hash of
+        // (language, key) and where the key was first seen, not the key itself (large
+        // content has millions of examples); a hash hit is confirmed by comparing keys.
+        let total: usize = intents
+            .iter()
+            .flat_map(|i| i.examples.values())
+            .map(Vec::len)
+            .sum();
+        let mut seen: HashMap<u64, (u32, Language, u32), BuildHasherDefault<Prehashed>> =
+            HashMap::with_capacity_and_hasher(total, BuildHasherDefault::default());
+        let (mut buf, mut key, mut other) = (String::new(), String::new(), String::new());
+        for (i, intent) in intents.iter().enumerate() {
             for (lang, examples) in &intent.examples {
-                for ex in examples {
-                    let key = example_key(&ex.value);
+                for (k, ex) in examples.iter().enumerate() {
+                    example_key_into(&ex.value, &mut buf, &mut key);
                     if key.is_empty() {
                         self.push(
                             Diagnostic::error(Kind::InvalidValue, "empty example")
@@ -211,31 +241,44 @@ impl Validator<'_> {
                         );
                         continue;
                     }
-                    match seen.get(&(*lang, key.clone())) {
-                        Some((other_id, first)) => {
-                            let same = *other_id == intent.id.value;
-                            let message = if same {
-                                format!("duplicate example \"{}\"", ex.value)
-                            } else {
-                                format!(
-                                    "duplicate example \"{}\", also in intent `{other_id}`",
-                                    ex.value
-                                )
-                            };
-                            let mut d = Diagnostic::error(Kind::DuplicateExample, message)
-                                .at(pos_of(ex, intent))
-                                .with_related("first at", first.pos.clone());
-                            if !same {
-                                d = d.with_hint(
-                                    "a phrasing can lead to one intent only; keep it where it belongs",
-                                );
-                            }
-                            self.push(d);
+                    let mut h = Fnv::default();
+                    h.write_u8(lang.index() as u8);
+                    h.write(key.as_bytes());
+                    let first = match seen.entry(h.finish()) {
+                        Entry::Vacant(v) => {
+                            v.insert((i as u32, *lang, k as u32));
+                            continue;
                         }
-                        None => {
-                            seen.insert((*lang, key), (&intent.id.value, ex));
-                        }
+                        Entry::Occupied(o) => *o.get(),
+                    };
+                    let (fi, flang, fk) = (first.0 as usize, first.1, first.2 as usize);
+                    let first_intent = &intents[fi];
+                    let first_ex = &first_intent.examples[&flang][fk];
+                    example_key_into(&first_ex.value, &mut buf, &mut other);
+                    if flang != *lang || other != key {
+                        // Two keys with one hash (about one in 10^19 per pair): not a
+                        // duplicate.
+                        continue;
                     }
+                    let other_id = &first_intent.id.value;
+                    let same = *other_id == intent.id.value;
+                    let message = if same {
+                        format!("duplicate example \"{}\"", ex.value)
+                    } else {
+                        format!(
+                            "duplicate example \"{}\", also in intent `{other_id}`",
+                            ex.value
+                        )
+                    };
+                    let mut d = Diagnostic::error(Kind::DuplicateExample, message)
+                        .at(pos_of(ex, intent))
+                        .with_related("first at", first_ex.pos.clone());
+                    if !same {
+                        d = d.with_hint(
+                            "a phrasing can lead to one intent only; keep it where it belongs",
+                        );
+                    }
+                    self.push(d);
                 }
             }
         }
@@ -438,11 +481,26 @@ fn suggest_id(id: &str) -> String {
 /// The key two examples are compared by: folded (lowercase, no diacritics), whitespace
 /// collapsed, trailing punctuation dropped — "Gdzie paczka?" and "gdzie  paczka" collide.
 pub fn example_key(s: &str) -> String {
-    let lower = crate::normalize::fold(s);
-    let collapsed = lower.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed
+    let (mut buf, mut out) = (String::new(), String::new());
+    example_key_into(s, &mut buf, &mut out);
+    out
+}
+
+/// [`example_key`] into `out`, with `buf` as scratch space (both overwritten).
+fn example_key_into(s: &str, buf: &mut String, out: &mut String) {
+    buf.clear();
+    crate::normalize::fold_into(s, buf);
+    out.clear();
+    for word in buf.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    let kept = out
         .trim_end_matches(|c: char| matches!(c, '?' | '!' | '.' | ',' | ';') || c.is_whitespace())
-        .to_owned()
+        .len();
+    out.truncate(kept);
 }
 
 #[cfg(test)]
