@@ -191,6 +191,10 @@ pub(crate) struct IntentHit {
     pub example: u32,
     /// Share of the message's evidence that the intent explains (all features), in [0, 1].
     pub centroid_sim: f32,
+    /// The most evidence the message could give (the denominator of `centroid_sim`): the
+    /// same for every hit of one message; small for one or two words, or for words the
+    /// content barely knows.
+    pub message_evidence: f32,
 }
 
 /// Reusable per-thread buffers so that a query allocates little.
@@ -662,6 +666,7 @@ impl Index {
                     example_sim: example_sim.min(1.0),
                     example,
                     centroid_sim: s.int_acc[i as usize].min(1.0),
+                    message_evidence: evidence,
                 });
                 s.int_acc[i as usize] = 0.0;
                 s.int_best[i as usize] = (0.0, 0);
