@@ -328,6 +328,10 @@ pub(crate) struct IntentHit {
     pub example: u32,
     /// Share of the message's evidence that the intent explains (all features), in [0, 1].
     pub centroid_sim: f32,
+    /// The most evidence the message could give (the denominator of `centroid_sim`): the
+    /// same for every hit of one message; small for one or two words, or for words the
+    /// content barely knows.
+    pub message_evidence: f32,
 }
 
 /// Per-intent accumulators of one search.
@@ -955,6 +959,7 @@ impl Index {
                     example_sim: slot.best_sim.min(1.0),
                     example: slot.best,
                     centroid_sim: (slot.acc + floor * int_scale).min(1.0),
+                    message_evidence: evidence,
                 };
                 if out.len() == MAX_HITS && !out.last().is_some_and(|w| better(&hit, w)) {
                     continue;
@@ -1113,7 +1118,7 @@ mod tests {
                 text,
             })
             .collect();
-        let idx = Index::build(&a, texts.len(), &inputs);
+        let idx = Index::build(&a, texts.len(), &inputs, |_, _| {});
         // Real words one edit from a known short word stay what they are.
         assert!(idx.correct("кишки", Language::Ru).is_none());
         assert!(idx.correct("окна", Language::Ru).is_none());

@@ -6,7 +6,9 @@
 //! sharpest signal when a customer paraphrases one known phrasing; the centroid carries
 //! vocabulary spread over many phrasings and character n-grams for unknown words.
 //! Keywords and patterns are editor-declared evidence and raise the score towards 1
-//! without ever passing it.
+//! without ever passing it. The index part is discounted by how much evidence the message
+//! carries at all ([`evidence_factor`]), the same for every intent of a message: it moves
+//! confidence, never the ranking.
 
 use crate::index::IntentHit;
 
@@ -16,6 +18,16 @@ use crate::index::IntentHit;
 const EXAMPLE_WEIGHT: f32 = 0.2;
 /// Weight of the intent evidence (share of the message explained) in the base score.
 const CENTROID_WEIGHT: f32 = 0.8;
+/// Message evidence (in the index's log-odds units, see [`crate::index`]) at which the
+/// index part of the confidence is halved. The share of a message an intent explains
+/// says nothing about how much the message said, and long in-scope questions (names,
+/// times, places) leave more of their evidence unexplained than short out-of-scope ones.
+/// An ordinary content word gives about 10–15 (its stem, bigrams and character n-grams),
+/// so a one-word message keeps about half its score and a ten-word one about 90%.
+/// Measured on CLINC150 val (the oos questions of train added for 200): balanced
+/// in-scope accuracy / oos recall 87.6 without the discount, 88.4 at 10, 88.3 at 20;
+/// in-scope accuracy at 85% oos recall 85.6 → 86.7 (10) – 87.3 (30).
+const EVIDENCE_HALF: f32 = 10.0;
 /// Share of the remaining distance to 1 closed by the first keyword found.
 const KEYWORD_GAIN: f32 = 0.3;
 /// Share closed by each further keyword.
@@ -40,10 +52,18 @@ pub(crate) fn base_score(hit: &IntentHit) -> f32 {
     EXAMPLE_WEIGHT * hit.example_sim + CENTROID_WEIGHT * hit.centroid_sim
 }
 
+/// How much of the index part of the confidence a message's evidence supports:
+/// `E / (E + EVIDENCE_HALF)`, the same for every intent of one message (so it never changes
+/// the ranking, only how sure the bot is).
+pub(crate) fn evidence_factor(hit: &IntentHit) -> f32 {
+    let e = hit.message_evidence.max(0.0);
+    e / (e + EVIDENCE_HALF)
+}
+
 impl Evidence {
     /// The calibrated confidence.
     pub(crate) fn confidence(&self) -> f32 {
-        let mut s = base_score(&self.hit);
+        let mut s = base_score(&self.hit) * evidence_factor(&self.hit);
         for (k, _) in self.keywords.iter().enumerate().take(3) {
             let gain = if k == 0 {
                 KEYWORD_GAIN
@@ -85,6 +105,7 @@ mod tests {
         let mut e = Evidence::default();
         e.hit.example_sim = 0.4;
         e.hit.centroid_sim = 0.3;
+        e.hit.message_evidence = 50.0;
         let base = e.confidence();
         e.keywords.push("faktura".into());
         let kw = e.confidence();
