@@ -2,7 +2,7 @@
 # Runs every benchmark once in a short configuration and prints a summary table.
 #
 #   benches/run.sh            # short run (about 5 minutes on 2 cores)
-#   FAQBOT_BENCH_FULL=1 benches/run.sh   # also criterion-times the 15,000-intent build
+#   FAQBOT_BENCH_QUICK=1 benches/run.sh  # skip criterion timing of the 15,000-intent build
 #   benches/run.sh --summary  # only reprint the table of the last run
 #
 # Criterion medians come from target/criterion/**/new/estimates.json (per iteration,
