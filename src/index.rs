@@ -211,11 +211,14 @@ pub(crate) struct ExampleRef {
 /// A known word of the content, for typo correction.
 #[derive(Clone, Debug)]
 struct VocabWord {
-    /// A stop word of its language (its character n-grams are not features).
-    stop: bool,
     folded: Box<str>,
     stem: Box<str>,
     lang: Language,
+    /// The word feature of `stem`.
+    word_f: u32,
+    /// Its character n-gram features: a range of [`Index::gram_ids`] (empty for stop
+    /// words), so a known message word needs no n-gram lookups.
+    grams: (u32, u32),
 }
 
 /// Feature ids by key while the index is built.
@@ -297,6 +300,8 @@ pub(crate) struct Index {
     intent_count: usize,
     vocab: FastMap<Box<str>, u32>,
     vocab_words: Vec<VocabWord>,
+    /// Character n-gram features of the vocabulary words, back to back.
+    gram_ids: Vec<u32>,
     /// Typo-tolerant lookup: `hash << 32 | word id` for every vocabulary word and each of
     /// its deletion variants, sorted. A hash collision only adds a candidate, which
     /// [`Index::correct`] rejects by computing the real edit distance.
@@ -575,10 +580,11 @@ impl Index {
                         if !is_number && !vocab.contains_key(folded) {
                             vocab.insert(folded.into(), vocab_words.len() as u32);
                             vocab_words.push(VocabWord {
-                                stop,
                                 folded: folded.into(),
                                 stem: stem.as_str().into(),
                                 lang: input.lang,
+                                word_f,
+                                grams: (g0, gram_ids.len() as u32),
                             });
                         }
                         on_new_word(input.lang, folded);
@@ -766,6 +772,7 @@ impl Index {
             intent_count,
             vocab,
             vocab_words,
+            gram_ids,
             deletes,
             delete_buckets,
             delete_bits,
@@ -849,8 +856,18 @@ impl Index {
                 let mut key = std::mem::take(&mut s.key);
                 let mut prev = Some(BOS);
                 for &(folded, stem) in tokens {
-                    push_key(&mut key, TAG_WORD, stem, None);
-                    let word_f = self.features.get(key.as_str()).copied();
+                    // A known word carries its features; others are looked up by key.
+                    let known = self
+                        .vocab
+                        .get(folded)
+                        .map(|&id| &self.vocab_words[id as usize]);
+                    let word_f = match known {
+                        Some(w) if &*w.stem == stem => Some(w.word_f),
+                        _ => {
+                            push_key(&mut key, TAG_WORD, stem, None);
+                            self.features.get(key.as_str()).copied()
+                        }
+                    };
                     match word_f {
                         Some(f) => query.push((f, 0.0)),
                         None => unknown += 1,
@@ -861,16 +878,17 @@ impl Index {
                         }
                     }
                     prev = word_f;
-                    let stop = self
-                        .vocab
-                        .get(folded)
-                        .is_some_and(|&id| self.vocab_words[id as usize].stop);
-                    if !stop {
-                        for_each_ngram(folded, &mut key, |k| {
+                    match known {
+                        Some(w) => query.extend(
+                            self.gram_ids[w.grams.0 as usize..w.grams.1 as usize]
+                                .iter()
+                                .map(|&f| (f, 0.0)),
+                        ),
+                        None => for_each_ngram(folded, &mut key, |k| {
                             if let Some(&f) = self.features.get(k) {
                                 query.push((f, 0.0));
                             }
-                        });
+                        }),
                     }
                 }
                 if let (false, Some(p)) = (tokens.is_empty(), prev) {
@@ -948,10 +966,7 @@ impl Index {
             // Only the best few intents go on to scoring and explanation: the decision
             // looks at three at most. `out` is kept sorted, best first (ties to the lower
             // intent), so each touched intent costs one comparison unless it enters.
-            let rank = |h: &IntentHit| (crate::score::base_score(h), std::cmp::Reverse(h.intent));
-            let better = |a: &IntentHit, b: &IntentHit| {
-                rank(a).partial_cmp(&rank(b)) == Some(std::cmp::Ordering::Greater)
-            };
+            let mut scores = [0.0f32; MAX_HITS];
             for &i in &s.int_touched {
                 let slot = std::mem::take(&mut s.int[i as usize]);
                 let hit = IntentHit {
@@ -961,12 +976,26 @@ impl Index {
                     centroid_sim: (slot.acc + floor * int_scale).min(1.0),
                     message_evidence: evidence,
                 };
-                if out.len() == MAX_HITS && !out.last().is_some_and(|w| better(&hit, w)) {
+                let score = crate::score::base_score(&hit);
+                // Better: a higher score, or the same score and a lower intent.
+                let better =
+                    |k: usize| score > scores[k] || (score == scores[k] && i < out[k].intent);
+                let n = out.len();
+                if n == MAX_HITS && !better(n - 1) {
                     continue;
                 }
-                let at = out.partition_point(|h| !better(&hit, h));
-                out.insert(at, hit);
-                out.truncate(MAX_HITS);
+                let mut at = n.min(MAX_HITS - 1);
+                while at > 0 && better(at - 1) {
+                    at -= 1;
+                }
+                if n < MAX_HITS {
+                    out.push(hit);
+                }
+                let end = out.len() - 1;
+                out.copy_within(at..end, at + 1);
+                scores.copy_within(at..end, at + 1);
+                out[at] = hit;
+                scores[at] = score;
             }
             s.int_touched.clear();
         });
@@ -1003,6 +1032,7 @@ impl Index {
             + self.example_postings.heap_bytes()
             + self.intent_postings.heap_bytes()
             + self.examples.capacity() * std::mem::size_of::<ExampleRef>()
+            + self.gram_ids.capacity() * 4
     }
 
     /// Number of distinct features.
