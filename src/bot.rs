@@ -397,6 +397,10 @@ impl Bot {
         let text = truncate(input.text, inner.max_message_bytes);
         let (lang, lang_source) = match input.language {
             Some(l) => (l, LanguageSource::Caller),
+            // A one-language bot has nothing to detect.
+            None if inner.settings.languages.len() == 1 => {
+                (inner.settings.languages[0], LanguageSource::Default)
+            }
             None => {
                 let d = inner.detector.detect(text);
                 match (d.language, session.language) {

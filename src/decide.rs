@@ -211,7 +211,7 @@ pub enum LanguageSource {
     Detected,
     /// Kept from earlier in the conversation (the message gave no clear evidence).
     Session,
-    /// The bot's default language.
+    /// The bot's default language (or its only language: nothing to detect).
     Default,
 }
 
