@@ -313,11 +313,11 @@ pub(crate) struct Index {
     max_w: Vec<f32>,
     examples: Vec<ExampleRef>,
     intent_count: usize,
-    /// Per intent (as the "feature" of the lists): (feature, number of its examples
-    /// using it), ordered by feature.
+    /// Per intent (as the "feature" of the lists): (feature, its pairwise-contrast term
+    /// when present, see [`Index::log_likelihood`]), ordered by feature.
     intent_counts: Postings,
-    /// Per intent: number of examples.
-    intent_size: Vec<u32>,
+    /// Per intent: the pairwise-contrast term of a present feature its examples never use.
+    intent_unseen: Vec<f32>,
     /// Per intent: the pairwise contrast's log-likelihood of a message without
     /// features (every feature absent).
     intent_absent: Vec<f32>,
@@ -760,15 +760,19 @@ impl Index {
         let family_w: Vec<f32> = (0..nf).map(family).collect();
         let family_total: f32 = family_w.iter().sum();
         let mut intent_absent = vec![0.0f32; intent_count];
+        let mut intent_unseen = vec![0.0f32; intent_count];
         let mut ic_triples: Vec<(u32, u32, f32)> = Vec::with_capacity(counts.len());
         for (i, absent) in intent_absent.iter_mut().enumerate() {
-            let shrunk = per_intent[i] as f32 + 2.0 * a + CONTRAST_ABSENT_SHRINK;
+            let n = per_intent[i] as f32;
+            let shrunk = n + 2.0 * a + CONTRAST_ABSENT_SHRINK;
             let q0 = a / shrunk;
+            intent_unseen[i] = (a / (n + 2.0 * a)).ln() - (1.0 - q0).ln();
             let mut sum = family_total * (1.0 - q0).ln();
             for &(f, k) in &counts[count_off[i] as usize..count_off[i + 1] as usize] {
                 let q = (k as f32 + a) / shrunk;
                 sum += family_w[f as usize] * ((1.0 - q).ln() - (1.0 - q0).ln());
-                ic_triples.push((i as u32, f, k as f32));
+                let present = (k as f32 + a) / (n + 2.0 * a);
+                ic_triples.push((i as u32, f, present.ln() - (1.0 - q).ln()));
             }
             *absent = sum;
         }
@@ -820,7 +824,7 @@ impl Index {
             examples,
             intent_count,
             intent_counts,
-            intent_size: per_intent,
+            intent_unseen,
             intent_absent,
             family_w,
             vocab,
@@ -1039,17 +1043,16 @@ impl Index {
     /// `1 − (k + α) / (n + 2α + CONTRAST_ABSENT_SHRINK)`. A sum of per-feature terms
     /// counted from the content.
     fn log_likelihood(&self, i: u32, query: &[(u32, f32)]) -> f32 {
-        let n = self.intent_size[i as usize] as f32;
         let list = self.intent_counts.get(i);
+        let unseen = self.intent_unseen[i as usize];
         let mut ll = self.intent_absent[i as usize];
         for &(f, _) in query {
-            let k = match list.binary_search_by_key(&f, |e| e.0) {
+            // ln(present share) − ln(absent share), counted at build time.
+            let term = match list.binary_search_by_key(&f, |e| e.0) {
                 Ok(at) => list[at].1,
-                Err(_) => 0.0,
+                Err(_) => unseen,
             };
-            let present = (k + ALPHA) / (n + 2.0 * ALPHA);
-            let absent = 1.0 - (k + ALPHA) / (n + 2.0 * ALPHA + CONTRAST_ABSENT_SHRINK);
-            ll += self.family_w[f as usize] * (present.ln() - absent.ln());
+            ll += self.family_w[f as usize] * term;
         }
         ll
     }
@@ -1113,7 +1116,7 @@ impl Index {
             + self.intent_postings.heap_bytes()
             + self.examples.capacity() * std::mem::size_of::<ExampleRef>()
             + self.intent_counts.heap_bytes()
-            + self.intent_size.capacity() * 4
+            + self.intent_unseen.capacity() * 4
             + self.intent_absent.capacity() * 4
             + self.family_w.capacity() * 4
     }
