@@ -47,9 +47,10 @@ pub(crate) struct Evidence {
 }
 
 /// The index part of the confidence: a weighted mean of nearest-example similarity and
-/// the share of the message's evidence that the intent explains.
+/// the share of the message's evidence that the intent explains, plus the pairwise
+/// contrast (<= 0, only for the runner-up of the top two, see [`crate::index`]).
 pub(crate) fn base_score(hit: &IntentHit) -> f32 {
-    EXAMPLE_WEIGHT * hit.example_sim + CENTROID_WEIGHT * hit.centroid_sim
+    EXAMPLE_WEIGHT * hit.example_sim + CENTROID_WEIGHT * hit.centroid_sim + hit.contrast
 }
 
 /// How much of the index part of the confidence a message's evidence supports:
