@@ -327,6 +327,16 @@ impl Analyzed {
         Analyzed::default()
     }
 
+    /// An empty buffer sized for a text of `text_bytes` bytes (its folded words and stems
+    /// fit without growing).
+    pub fn with_capacity(text_bytes: usize) -> Analyzed {
+        Analyzed {
+            text: String::with_capacity(2 * text_bytes + 16),
+            tokens: Vec::with_capacity(text_bytes / 3 + 1),
+            scratch: String::with_capacity(32),
+        }
+    }
+
     /// Removes all tokens, keeping the allocated capacity.
     pub fn clear(&mut self) {
         self.text.clear();

@@ -411,7 +411,7 @@ impl Bot {
                 }
             }
         };
-        let mut analyzed = Analyzed::new();
+        let mut analyzed = Analyzed::with_capacity(text.len());
         inner.analyzer.analyze(text, lang, &mut analyzed);
         Turn {
             text,
@@ -438,20 +438,31 @@ impl Bot {
             &mut corrections,
             &mut tokens,
         );
-        let mut hits: Vec<IntentHit> = Vec::new();
+        let mut hits: Vec<IntentHit> = Vec::with_capacity(index::MAX_HITS);
         inner.index.search(&tokens, &mut hits);
-        let mut evidence: HashMap<u32, Evidence> = hits
+        // A few dozen candidates at most: a vector searched linearly beats a hash map.
+        let mut evidence: Vec<Evidence> = hits
             .into_iter()
-            .map(|h| {
-                (
-                    h.intent,
-                    Evidence {
-                        hit: h,
-                        ..Evidence::default()
-                    },
-                )
+            .map(|h| Evidence {
+                hit: h,
+                ..Evidence::default()
             })
             .collect();
+        fn entry(evidence: &mut Vec<Evidence>, intent: u32) -> &mut Evidence {
+            match evidence.iter().position(|e| e.hit.intent == intent) {
+                Some(at) => &mut evidence[at],
+                None => {
+                    evidence.push(Evidence {
+                        hit: IntentHit {
+                            intent,
+                            ..IntentHit::default()
+                        },
+                        ..Evidence::default()
+                    });
+                    evidence.last_mut().expect("just pushed")
+                }
+            }
+        }
 
         // Keywords: contiguous content words, by stem or folded form. The index tokens
         // include stop words; keywords were compiled without them.
@@ -486,13 +497,7 @@ impl Bot {
                                 .is_some_and(|&(tf, ts)| ts == &**s || tf == &**f)
                         });
                     if matches {
-                        let e = evidence.entry(kw.intent).or_insert_with(|| Evidence {
-                            hit: IntentHit {
-                                intent: kw.intent,
-                                ..IntentHit::default()
-                            },
-                            ..Evidence::default()
-                        });
+                        let e = entry(&mut evidence, kw.intent);
                         if !e.keywords.contains(&kw.text) {
                             e.keywords.push(kw.text.clone());
                         }
@@ -511,20 +516,14 @@ impl Bot {
                             values.insert(name.to_string(), m.as_str().to_string());
                         }
                     }
-                    let e = evidence.entry(i).or_insert_with(|| Evidence {
-                        hit: IntentHit {
-                            intent: i,
-                            ..IntentHit::default()
-                        },
-                        ..Evidence::default()
-                    });
-                    e.pattern = true;
+                    entry(&mut evidence, i).pattern = true;
                 }
             }
         }
 
         let mut ranked: Vec<(f32, u32, Evidence)> = evidence
             .into_iter()
+            .map(|e| (e.hit.intent, e))
             .filter(|(i, _)| self.eligible(*i as usize, session, &values))
             .map(|(i, e)| (self.situational(i as usize, e.confidence()), i, e))
             .collect();
@@ -616,6 +615,8 @@ impl Bot {
             example,
             example_similarity: e.hit.example_sim,
             intent_similarity: e.hit.centroid_sim,
+            contrast: e.hit.contrast,
+            evidence_factor: crate::score::evidence_factor(&e.hit),
             keywords: e.keywords.clone(),
             pattern: e.pattern,
         }

@@ -242,14 +242,30 @@ pub struct ScoredIntent {
     pub example: Option<String>,
     /// Cosine similarity with that example.
     pub example_similarity: f32,
-    /// Cosine similarity with the intent as a whole.
+    /// Share of the message's evidence that the intent as a whole explains, in [0, 1].
     pub intent_similarity: f32,
+    /// Pairwise contrast with the best of the top two intents (≤ 0): how much less
+    /// likely the message's features are under this intent's examples, per feature.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub contrast: f32,
+    /// The factor `E / (E + 10)` applied to the index part of the confidence, `E` being
+    /// the most evidence the message could give (small for one or two words).
+    #[serde(default = "one")]
+    pub evidence_factor: f32,
     /// Keywords found in the message.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
     /// A pattern of the intent matched.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pattern: bool,
+}
+
+fn is_zero(x: &f32) -> bool {
+    *x == 0.0
+}
+
+fn one() -> f32 {
+    1.0
 }
 
 /// Why a decision was made.

@@ -118,7 +118,7 @@ const BOS: u32 = u32::MAX - 1;
 const EOS: u32 = u32::MAX;
 
 /// How many intents a search returns at most (the best by index evidence).
-const MAX_HITS: usize = 16;
+pub(crate) const MAX_HITS: usize = 16;
 
 /// Feature family tags, used as the first byte of a feature key.
 const TAG_WORD: char = 'w';
@@ -1075,11 +1075,20 @@ impl Index {
         let list = self.intent_counts.get(i);
         let unseen = self.intent_unseen[i as usize];
         let mut ll = self.intent_absent[i as usize];
+        // Both the query and the list are ordered by feature: each search starts where
+        // the previous one ended.
+        let mut from = 0;
         for &(f, _) in query {
             // ln(present share) − ln(absent share), counted at build time.
-            let term = match list.binary_search_by_key(&f, |e| e.0) {
-                Ok(at) => list[at].1,
-                Err(_) => unseen,
+            let term = match list[from..].binary_search_by_key(&f, |e| e.0) {
+                Ok(at) => {
+                    from += at + 1;
+                    list[from - 1].1
+                }
+                Err(at) => {
+                    from += at;
+                    unseen
+                }
             };
             ll += self.family_w[f as usize] * term;
         }

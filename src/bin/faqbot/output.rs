@@ -123,6 +123,12 @@ fn explain_tree(x: &Explanation) -> String {
             "  {role}: {} {:.3} (example {:.2}, intent {:.2}",
             c.intent, c.confidence, c.example_similarity, c.intent_similarity
         );
+        if c.contrast != 0.0 {
+            let _ = write!(s, ", contrast {:.3}", c.contrast);
+        }
+        if c.evidence_factor < 1.0 {
+            let _ = write!(s, ", evidence factor {:.2}", c.evidence_factor);
+        }
         if !c.keywords.is_empty() {
             let _ = write!(s, ", keywords {}", c.keywords.join(", "));
         }
