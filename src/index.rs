@@ -554,17 +554,21 @@ impl Index {
         let mut ids: Vec<u32> = Vec::new();
         let mut current: Option<u32> = None;
 
-        let flush = |intent: Option<u32>,
+        // Closes the current intent's counts, and the empty ranges of the intents without
+        // examples before `next`.
+        let close = |intent: Option<u32>,
+                     next: usize,
                      features: &mut Vec<u32>,
                      in_intent: &mut [u32],
                      counts: &mut Vec<(u32, u32)>,
                      count_off: &mut [u32]| {
-            if let Some(c) = intent {
-                for &f in features.iter() {
-                    counts.push((f, std::mem::take(&mut in_intent[f as usize])));
-                }
-                features.clear();
-                count_off[c as usize + 1] = counts.len() as u32;
+            for &f in features.iter() {
+                counts.push((f, std::mem::take(&mut in_intent[f as usize])));
+            }
+            features.clear();
+            let from = intent.map_or(0, |c| c as usize + 1);
+            for slot in &mut count_off[from..=next] {
+                *slot = counts.len() as u32;
             }
         };
 
@@ -574,18 +578,14 @@ impl Index {
                 continue;
             }
             if current != Some(input.intent) {
-                flush(
+                close(
                     current,
+                    input.intent as usize,
                     &mut intent_features,
                     &mut in_intent,
                     &mut counts,
                     &mut count_off,
                 );
-                // Intents without examples (skipped ones) get empty ranges.
-                let from = current.map_or(0, |c| c as usize + 1);
-                for slot in &mut count_off[from + 1..=input.intent as usize] {
-                    *slot = counts.len() as u32;
-                }
                 current = Some(input.intent);
             }
             per_intent[input.intent as usize] += 1;
@@ -659,18 +659,15 @@ impl Index {
             }
             ex_range[e as usize] = (s, ex_ids.len() as u32);
         }
-        flush(
+        close(
             current,
+            intent_count,
             &mut intent_features,
             &mut in_intent,
             &mut counts,
             &mut count_off,
         );
         drop((last_example, in_intent));
-        let from = current.map_or(0, |c| c as usize + 1);
-        for slot in &mut count_off[from + 1..] {
-            *slot = counts.len() as u32;
-        }
         drop(words);
 
         let FeatureTable {
