@@ -397,14 +397,11 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-fn push_key(key: &mut String, tag: char, a: &str, b: Option<&str>) {
+/// Writes the map key of a string-keyed feature (family tag, then its text) into `key`.
+fn push_key(key: &mut String, tag: char, text: &str) {
     key.clear();
     key.push(tag);
-    key.push_str(a);
-    if let Some(b) = b {
-        key.push(' ');
-        key.push_str(b);
-    }
+    key.push_str(text);
 }
 
 /// Calls `f` with every character n-gram of `word` (with `<` and `>` boundary marks),
@@ -601,7 +598,7 @@ impl Index {
                     None => {
                         let (stop, is_number) =
                             analyzer.analyze_folded(folded, input.lang, &mut stem);
-                        push_key(&mut key, TAG_WORD, &stem, None);
+                        push_key(&mut key, TAG_WORD, &stem);
                         let word_f = table.intern(&key, TAG_WORD);
                         let g0 = gram_ids.len() as u32;
                         if !stop {
@@ -852,7 +849,7 @@ impl Index {
     /// Is this stem a word feature of the content?
     pub(crate) fn knows_stem(&self, stem: &str) -> bool {
         let mut key = String::with_capacity(stem.len() + 1);
-        push_key(&mut key, TAG_WORD, stem, None);
+        push_key(&mut key, TAG_WORD, stem);
         self.features.contains_key(key.as_str())
     }
 
@@ -924,7 +921,7 @@ impl Index {
                     let word_f = match known {
                         Some(w) if &*w.stem == stem => Some(w.word_f),
                         _ => {
-                            push_key(&mut key, TAG_WORD, stem, None);
+                            push_key(&mut key, TAG_WORD, stem);
                             self.features.get(key.as_str()).copied()
                         }
                     };
