@@ -659,7 +659,7 @@ impl Bot {
     fn explanation(
         &self,
         turn: &Turn<'_>,
-        candidates: &[ScoredIntent],
+        candidates: Vec<ScoredIntent>,
         rule: String,
     ) -> Explanation {
         let corrections = turn.corrections.borrow().clone();
@@ -683,7 +683,7 @@ impl Bot {
                     distance: c.distance,
                 })
                 .collect(),
-            candidates: candidates.to_vec(),
+            candidates,
             rule,
         }
     }
@@ -718,26 +718,14 @@ impl Bot {
                 format!("matched \"{p}\""),
                 rule,
             );
-            return self.escalate(
-                session,
-                turn,
-                now,
-                h.department(top_department),
-                &candidates,
-            );
+            return self.escalate(session, turn, now, h.department(top_department), candidates);
         }
         // 2. Frustration.
         if let Some(trigger) = self.frustration(turn, &msg_words) {
             let rule = format!("frustration: {trigger}");
             self.remember(session, &captured);
             let h = Handover::new(EscalationReason::Frustration, trigger, rule);
-            return self.escalate(
-                session,
-                turn,
-                now,
-                h.department(top_department),
-                &candidates,
-            );
+            return self.escalate(session, turn, now, h.department(top_department), candidates);
         }
         // 3. A pending clarification: did the customer pick an option?
         if let Some(pending) = session.pending.take() {
@@ -748,7 +736,7 @@ impl Bot {
                     .iter()
                     .find(|c| c.intent == id)
                     .map_or(1.0, |c| c.confidence.max(t.answer));
-                return self.answer(session, turn, now, &id, conf, &candidates, captured, rule);
+                return self.answer(session, turn, now, &id, conf, candidates, captured, rule);
             }
             // Not a pick: an unresolved clarification counts as a miss, then the message
             // is treated as a new question.
@@ -775,14 +763,7 @@ impl Bot {
                     t.margin
                 );
                 self.answer(
-                    session,
-                    turn,
-                    now,
-                    &id,
-                    top_conf,
-                    &candidates,
-                    captured,
-                    rule,
+                    session, turn, now, &id, top_conf, candidates, captured, rule,
                 )
             }
             DecisionKind::Clarify => {
@@ -818,7 +799,7 @@ impl Bot {
                     options: choices,
                     confidence: top_conf,
                     language: turn.lang,
-                    explanation: self.explanation(turn, &candidates, rule),
+                    explanation: self.explanation(turn, candidates, rule),
                 })
             }
             _ => {
@@ -835,7 +816,7 @@ impl Bot {
                         turn,
                         now,
                         h.department(top_department),
-                        &candidates,
+                        candidates,
                     );
                 }
                 let rule = format!(
@@ -847,7 +828,7 @@ impl Bot {
                     language: turn.lang,
                     confidence: top_conf,
                     misses: session.misses,
-                    explanation: self.explanation(turn, &candidates, rule),
+                    explanation: self.explanation(turn, candidates, rule),
                 })
             }
         }
@@ -931,7 +912,7 @@ impl Bot {
         now: Option<Timestamp>,
         id: &str,
         confidence: f32,
-        candidates: &[ScoredIntent],
+        candidates: Vec<ScoredIntent>,
         captured: BTreeMap<String, String>,
         rule: String,
     ) -> Decision {
@@ -1010,7 +991,7 @@ impl Bot {
         turn: &Turn<'_>,
         now: Option<Timestamp>,
         handover: Handover,
-        candidates: &[ScoredIntent],
+        candidates: Vec<ScoredIntent>,
     ) -> Decision {
         let Handover {
             reason,
@@ -1080,6 +1061,7 @@ impl Bot {
         );
         session.with_human = true;
         session.pending = None;
+        let handoff_candidates = candidates.clone();
         let explanation = self.explanation(turn, candidates, rule);
         let mut transcript = session.transcript.clone();
         transcript.push(TranscriptEntry {
@@ -1108,7 +1090,7 @@ impl Bot {
                 language: turn.lang,
                 summary,
                 transcript,
-                candidates: candidates.to_vec(),
+                candidates: handoff_candidates,
                 values: session.values.clone(),
             },
             explanation,

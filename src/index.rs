@@ -876,7 +876,7 @@ impl Index {
             {
                 let id = x as u32;
                 let w = &self.vocab_words[id as usize];
-                let d = strsim::damerau_levenshtein(folded, &w.folded);
+                let d = crate::edit::osa_distance(folded, &w.folded);
                 let longer = len.max(w.folded.chars().count()).min(len + 1);
                 let limit = max_edits_in(longer, cyrillic);
                 if d == 0 || d > limit {

@@ -77,6 +77,7 @@ pub mod analyze;
 mod bot;
 pub mod decide;
 pub mod diag;
+mod edit;
 mod hours;
 mod index;
 pub mod lang;

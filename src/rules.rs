@@ -61,9 +61,9 @@ fn same_word(m: MsgWord<'_>, p: &Word) -> bool {
     if p.allowed == 0 || m.chars.abs_diff(p.chars) > p.allowed {
         return false;
     }
-    // Optimal string alignment (a transposition is one edit) is what a typo is; strsim's
-    // unrestricted Damerau distance allocates a map per call and this runs per word pair.
-    strsim::osa_distance(m.folded, &p.folded) <= p.allowed
+    // Optimal string alignment (a transposition is one edit) is what a typo is. This runs
+    // per word pair of every message: the distance is measured without allocating.
+    crate::edit::osa_distance(m.folded, &p.folded) <= p.allowed
 }
 
 impl PhraseMatcher {
