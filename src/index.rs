@@ -130,6 +130,9 @@ const TAG_CHAR: char = 'c';
 struct Postings {
     offsets: Vec<u32>,
     entries: Vec<(u32, f32)>,
+    /// A second value per entry, aligned with `entries` (the intent postings' contrast
+    /// term); empty when the lists have none.
+    extra: Vec<f32>,
 }
 
 impl Postings {
@@ -141,12 +144,20 @@ impl Postings {
     /// of them, so a search adds it once per feature instead of walking the list; the ids
     /// left out differ from their real weight by at most the floor, and only
     /// features shared by more than `keep` ids are clipped.
+    ///
+    /// `extra` is empty or holds a second value per triple, which goes with its entry;
+    /// the (id, feature, extra value) of every entry left out by clipping are added to
+    /// `dropped` (in feature order).
     fn from_triples(
         features: usize,
         mut triples: Vec<(u32, u32, f32)>,
+        mut extra: Vec<f32>,
         keep: usize,
         floors: &mut Vec<f32>,
+        dropped: &mut Vec<(u32, u32, f32)>,
     ) -> Postings {
+        let with_extra = !extra.is_empty();
+        debug_assert!(!with_extra || extra.len() == triples.len());
         floors.clear();
         floors.resize(features, 0.0);
         // A counting sort by feature; stable, so ids stay ascending within a list when
@@ -160,46 +171,77 @@ impl Postings {
         }
         let mut next = offsets.clone();
         let mut entries = vec![(0u32, 0.0f32); triples.len()];
-        for &(f, id, w) in &triples {
+        let mut sorted_extra = vec![0.0f32; if with_extra { triples.len() } else { 0 }];
+        for (t, &(f, id, w)) in triples.iter().enumerate() {
             let slot = &mut next[f as usize];
             entries[*slot as usize] = (id, w);
+            if with_extra {
+                sorted_extra[*slot as usize] = extra[t];
+            }
             *slot += 1;
         }
         triples.clear();
         triples.shrink_to_fit();
+        extra.clear();
+        extra.shrink_to_fit();
+        let extra = sorted_extra;
         if !entries.is_empty() && offsets.windows(2).any(|w| (w[1] - w[0]) as usize > keep) {
             let mut kept = Vec::with_capacity(entries.len());
+            let mut kept_extra = Vec::with_capacity(extra.len());
             let mut new_offsets = Vec::with_capacity(features + 1);
             new_offsets.push(0u32);
+            let mut list: Vec<(u32, f32, f32)> = Vec::new();
             for f in 0..features {
-                let list = &mut entries[offsets[f] as usize..offsets[f + 1] as usize];
+                let range = offsets[f] as usize..offsets[f + 1] as usize;
+                list.clear();
+                list.extend(
+                    entries[range.clone()]
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &(id, w))| {
+                            (id, w, extra.get(range.start + k).copied().unwrap_or(0.0))
+                        }),
+                );
+                let mut floor = f32::NEG_INFINITY;
                 if list.len() > keep {
                     // Strongest first (ties to the lower id), then back to id order.
                     list.select_nth_unstable_by(keep, |a, b| {
                         b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
                     });
-                    let floor = list[keep].1;
+                    floor = list[keep].1;
                     floors[f] = floor;
-                    let list = &mut list[..keep];
+                    if with_extra {
+                        dropped.extend(list[keep..].iter().map(|&(id, _, x)| (id, f as u32, x)));
+                    }
+                    list.truncate(keep);
                     list.sort_unstable_by_key(|e| e.0);
-                    // Weights at the floor add nothing beyond it.
-                    kept.extend(
-                        list.iter()
-                            .filter(|e| e.1 > floor)
-                            .map(|&(id, w)| (id, w - floor)),
-                    );
-                } else {
-                    kept.extend_from_slice(list);
+                }
+                // Weights at the floor add nothing beyond it.
+                for &(id, w, x) in &list {
+                    if w > floor {
+                        kept.push((id, if floor.is_finite() { w - floor } else { w }));
+                        if with_extra {
+                            kept_extra.push(x);
+                        }
+                    } else if with_extra {
+                        dropped.push((id, f as u32, x));
+                    }
                 }
                 new_offsets.push(kept.len() as u32);
             }
             kept.shrink_to_fit();
+            kept_extra.shrink_to_fit();
             return Postings {
                 offsets: new_offsets,
                 entries: kept,
+                extra: kept_extra,
             };
         }
-        Postings { offsets, entries }
+        Postings {
+            offsets,
+            entries,
+            extra,
+        }
     }
 
     fn get(&self, feature: u32) -> &[(u32, f32)] {
@@ -210,8 +252,20 @@ impl Postings {
         }
     }
 
+    /// A list with its second values (empty when the lists have none).
+    fn get_with_extra(&self, feature: u32) -> (&[(u32, f32)], &[f32]) {
+        let f = feature as usize;
+        match (self.offsets.get(f), self.offsets.get(f + 1)) {
+            (Some(&a), Some(&b)) => (
+                &self.entries[a as usize..b as usize],
+                self.extra.get(a as usize..b as usize).unwrap_or(&[]),
+            ),
+            _ => (&[], &[]),
+        }
+    }
+
     fn heap_bytes(&self) -> usize {
-        self.offsets.capacity() * 4 + self.entries.capacity() * 8
+        self.offsets.capacity() * 4 + self.entries.capacity() * 8 + self.extra.capacity() * 4
     }
 }
 
@@ -316,11 +370,14 @@ pub(crate) struct Index {
     max_w: Vec<f32>,
     examples: Vec<ExampleRef>,
     intent_count: usize,
-    /// Per intent (as the "feature" of the lists): (feature, its pairwise-contrast term
-    /// when present, see [`Index::log_likelihood`]), ordered by feature.
-    intent_counts: Postings,
-    /// Per intent: the pairwise-contrast term of a present feature its examples never use.
+    /// Per intent: the pairwise-contrast term of a present feature its examples never use
+    /// (the intent postings carry, per entry, the term of a feature they use minus this).
     intent_unseen: Vec<f32>,
+    /// Per intent (as the "feature" of the lists): (feature, contrast term minus the
+    /// unseen one) of the entries clipping left out of the intent postings, by feature.
+    clipped_contrast: Postings,
+    /// Bit set of the features with entries in `clipped_contrast`.
+    clipped_features: Vec<u64>,
     /// Per intent: the pairwise contrast's log-likelihood of a message without
     /// features (every feature absent).
     intent_absent: Vec<f32>,
@@ -369,12 +426,17 @@ pub(crate) struct IntentHit {
     /// the intent whose examples make the message's features most likely, and for hits
     /// below the top few).
     pub contrast: f32,
+    /// The pairwise contrast's log-likelihood of the message under the intent (see
+    /// [`Index::contrast`]).
+    pub log_likelihood: f32,
 }
 
 /// Per-intent accumulators of one search.
 #[derive(Clone, Copy, Debug, Default)]
 struct IntentSlot {
     acc: f32,
+    /// Sum of the contrast terms of the message features the intent's examples use.
+    ll: f32,
     best_sim: f32,
     best: u32,
     touched: bool,
@@ -724,9 +786,17 @@ impl Index {
         }
         drop(ex_ids);
         let mut floors = Vec::new();
-        let example_postings = Postings::from_triples(nf, ex_triples, usize::MAX, &mut floors);
+        let example_postings = Postings::from_triples(
+            nf,
+            ex_triples,
+            Vec::new(),
+            usize::MAX,
+            &mut floors,
+            &mut Vec::new(),
+        );
 
-        let mut int_triples: Vec<(u32, u32, f32)> = Vec::new();
+        let mut int_triples: Vec<(u32, u32, f32)> = Vec::with_capacity(counts.len());
+        let mut int_contrast: Vec<f32> = Vec::with_capacity(counts.len());
         let mut max_w = vec![0.0f32; nf];
         // Intent weights: the log-odds of a feature appearing in an intent's examples
         // versus in the other intents' examples (smoothed counts), minus the same
@@ -734,11 +804,25 @@ impl Index {
         // absence is evidence against an intent, and the part shared by all intents
         // (the same for every intent, so it cannot change the ranking) drops out;
         // what is left is positive for every feature the intent's examples use.
+        //
+        // Pairwise contrast (see [`Index::contrast`]): per intent, the log-likelihood of
+        // every feature being absent, the term of a present feature its examples never
+        // use, and per posting the term of a feature they do use (minus the unseen one),
+        // so that a search sums the contrast of every intent as it walks the postings.
         let a = ALPHA;
         let mean_nc = total / intent_count.max(1) as f32;
+        let family_w: Vec<f32> = (0..nf).map(family).collect();
+        let family_total: f32 = family_w.iter().sum();
+        let mut intent_absent = vec![0.0f32; intent_count];
+        let mut intent_unseen = vec![0.0f32; intent_count];
         for i in 0..intent_count {
             let nc = per_intent[i] as f32;
             let rest = total - nc;
+            let shrunk = nc + 2.0 * a + CONTRAST_ABSENT_SHRINK;
+            let q0 = a / shrunk;
+            let unseen = (a / (nc + 2.0 * a)).ln() - (1.0 - q0).ln();
+            intent_unseen[i] = unseen;
+            let mut absent = family_total * (1.0 - q0).ln();
             let list = &counts[count_off[i] as usize..count_off[i + 1] as usize];
             for &(f, k) in list {
                 let k = k as f32;
@@ -748,43 +832,41 @@ impl Index {
                 let b_in = a / (mean_nc + 2.0 * a);
                 let b_out = (d + a) / (total - mean_nc + 2.0 * a);
                 let w = family(f as usize) * ((p_in / p_out).ln() - (b_in / b_out).ln());
-                if w > 0.0 {
-                    int_triples.push((f, i as u32, w));
-                    let mw = &mut max_w[f as usize];
-                    *mw = mw.max(w);
-                }
+                let q = (k + a) / shrunk;
+                absent += family_w[f as usize] * ((1.0 - q).ln() - (1.0 - q0).ln());
+                // A feature the intent uses is posted even when its weight is not
+                // positive (an intent much larger than the average): the contrast needs it.
+                int_triples.push((f, i as u32, w.max(0.0)));
+                int_contrast.push(p_in.ln() - (1.0 - q).ln() - unseen);
+                let mw = &mut max_w[f as usize];
+                *mw = mw.max(w);
             }
-        }
-        // Pairwise contrast: per intent, its counts ordered by feature and the
-        // log-likelihood of every feature being absent.
-        let family_w: Vec<f32> = (0..nf).map(family).collect();
-        let family_total: f32 = family_w.iter().sum();
-        let mut intent_absent = vec![0.0f32; intent_count];
-        let mut intent_unseen = vec![0.0f32; intent_count];
-        let mut ic_triples: Vec<(u32, u32, f32)> = Vec::with_capacity(counts.len());
-        for (i, absent) in intent_absent.iter_mut().enumerate() {
-            let n = per_intent[i] as f32;
-            let shrunk = n + 2.0 * a + CONTRAST_ABSENT_SHRINK;
-            let q0 = a / shrunk;
-            intent_unseen[i] = (a / (n + 2.0 * a)).ln() - (1.0 - q0).ln();
-            let mut sum = family_total * (1.0 - q0).ln();
-            for &(f, k) in &counts[count_off[i] as usize..count_off[i + 1] as usize] {
-                let q = (k as f32 + a) / shrunk;
-                sum += family_w[f as usize] * ((1.0 - q).ln() - (1.0 - q0).ln());
-                let present = (k as f32 + a) / (n + 2.0 * a);
-                ic_triples.push((i as u32, f, present.ln() - (1.0 - q).ln()));
-            }
-            *absent = sum;
+            intent_absent[i] = absent;
         }
         drop(counts);
-        let mut unused = Vec::new();
-        let mut intent_counts =
-            Postings::from_triples(intent_count, ic_triples, usize::MAX, &mut unused);
-        for w in intent_counts.offsets.windows(2) {
-            intent_counts.entries[w[0] as usize..w[1] as usize].sort_unstable_by_key(|e| e.0);
+        let mut dropped = Vec::new();
+        let intent_postings = Postings::from_triples(
+            nf,
+            int_triples,
+            int_contrast,
+            MAX_INTENTS_PER_FEATURE,
+            &mut floors,
+            &mut dropped,
+        );
+        // What clipping left out of the intent postings, per intent in feature order, so
+        // that the contrast of the few intents compared stays exact.
+        let mut clipped_features = vec![0u64; nf.div_ceil(64)];
+        for &(_, f, _) in &dropped {
+            clipped_features[f as usize / 64] |= 1 << (f % 64);
         }
-        let intent_postings =
-            Postings::from_triples(nf, int_triples, MAX_INTENTS_PER_FEATURE, &mut floors);
+        let clipped_contrast = Postings::from_triples(
+            intent_count,
+            dropped,
+            Vec::new(),
+            usize::MAX,
+            &mut Vec::new(),
+            &mut Vec::new(),
+        );
         let floor_w = floors;
 
         // Typo-tolerant vocabulary: hashes of every word and of its deletions.
@@ -823,8 +905,9 @@ impl Index {
             max_w,
             examples,
             intent_count,
-            intent_counts,
             intent_unseen,
+            clipped_contrast,
+            clipped_features,
             intent_absent,
             family_w,
             vocab,
@@ -968,9 +1051,13 @@ impl Index {
             let mut evidence = unknown as f32 * UNKNOWN_WORD_EVIDENCE;
             // What every intent gets from clipped features, whatever its postings.
             let mut floor = 0.0f32;
+            // The contrast's family weights of the message's features: each counts at the
+            // unseen term of an intent unless the intent's postings say otherwise.
+            let mut family_sum = 0.0f32;
             for q in s.query.iter_mut() {
                 let w = self.idf[q.0 as usize];
                 q.1 = w;
+                family_sum += self.family_w[q.0 as usize];
                 evidence += self.max_w[q.0 as usize];
                 floor += self.floor_w[q.0 as usize];
                 if !self.example_postings.get(q.0).is_empty() {
@@ -997,13 +1084,16 @@ impl Index {
                         *slot += qw * ew;
                     }
                 }
-                for &(i, iw) in self.intent_postings.get(f) {
+                let fw = self.family_w[f as usize];
+                let (list, contrast) = self.intent_postings.get_with_extra(f);
+                for (&(i, iw), &c) in list.iter().zip(contrast) {
                     let slot = &mut s.int[i as usize];
                     if !slot.touched {
                         slot.touched = true;
                         s.int_touched.push(i);
                     }
                     slot.acc += int_scale * iw;
+                    slot.ll += fw * c;
                 }
             }
             for &e in &s.ex_touched {
@@ -1033,6 +1123,9 @@ impl Index {
                     centroid_sim: (slot.acc + floor * int_scale).min(1.0),
                     message_evidence: evidence,
                     contrast: 0.0,
+                    log_likelihood: self.intent_absent[i as usize]
+                        + self.intent_unseen[i as usize] * family_sum
+                        + slot.ll,
                 };
                 let score = crate::score::base_score(&hit);
                 // Better: a higher score, or the same score and a lower intent.
@@ -1060,49 +1153,44 @@ impl Index {
         });
     }
 
-    /// The pairwise contrast's log-likelihood of a message's features under intent `i`:
-    /// every feature (family-weighted) is present in a share `(k + α) / (n + 2α)` of the
-    /// intent's `n` examples (`k` of them use it) and absent from a share
-    /// `1 − (k + α) / (n + 2α + CONTRAST_ABSENT_SHRINK)`. A sum of per-feature terms
-    /// counted from the content.
-    fn log_likelihood(&self, i: u32, query: &[(u32, f32)]) -> f32 {
-        let list = self.intent_counts.get(i);
-        let unseen = self.intent_unseen[i as usize];
-        let mut ll = self.intent_absent[i as usize];
-        // Both the query and the list are ordered by feature: each search starts where
-        // the previous one ended.
-        let mut from = 0;
-        for &(f, _) in query {
-            // ln(present share) − ln(absent share), counted at build time.
-            let term = match list[from..].binary_search_by_key(&f, |e| e.0) {
-                Ok(at) => {
-                    from += at + 1;
-                    list[from - 1].1
-                }
-                Err(at) => {
-                    from += at;
-                    unseen
-                }
-            };
-            ll += self.family_w[f as usize] * term;
-        }
-        ll
-    }
-
     /// Compares the best [`CONTRAST_TOP`] hits feature by feature, including the
     /// features each one's examples use and the message lacks (which the share of
     /// evidence explained cannot see: "cancel it" lacks the "reservation" that nearly
     /// every example of cancel_reservation has). Each hit gets the gap to the best
     /// log-likelihood per message feature, times [`CONTRAST_WEIGHT`], and the few are
     /// re-ordered.
+    ///
+    /// The log-likelihood of a message under intent `i`: every message feature
+    /// (family-weighted) is present in a share `(k + α) / (n + 2α)` of the intent's `n`
+    /// examples (`k` of them use it), and every other feature absent from a share
+    /// `1 − (k + α) / (n + 2α + CONTRAST_ABSENT_SHRINK)`. A sum of per-feature terms
+    /// counted from the content: the search adds up those of the features each intent
+    /// uses as it walks the intent postings, so the few compared cost nothing more.
     fn contrast(&self, query: &[(u32, f32)], out: &mut [IntentHit]) {
         let top = CONTRAST_TOP.min(out.len());
         if top < 2 {
             return;
         }
         let mut ll = [0.0f32; CONTRAST_TOP];
-        for (l, h) in ll.iter_mut().zip(out.iter()) {
-            *l = self.log_likelihood(h.intent, query);
+        for (l, h) in ll.iter_mut().zip(out.iter_mut()) {
+            // Features whose intent lists were clipped: the terms left out.
+            let list = self.clipped_contrast.get(h.intent);
+            if !list.is_empty() {
+                let mut from = 0;
+                for &(f, _) in query {
+                    if self.clipped_features[f as usize / 64] & (1 << (f % 64)) == 0 {
+                        continue;
+                    }
+                    match list[from..].binary_search_by_key(&f, |e| e.0) {
+                        Ok(at) => {
+                            from += at + 1;
+                            h.log_likelihood += self.family_w[f as usize] * list[from - 1].1;
+                        }
+                        Err(at) => from += at,
+                    }
+                }
+            }
+            *l = h.log_likelihood;
         }
         let best = ll[..top].iter().copied().fold(f32::MIN, f32::max);
         let per_feature = CONTRAST_WEIGHT / query.len().max(1) as f32;
@@ -1148,7 +1236,8 @@ impl Index {
             + self.intent_postings.heap_bytes()
             + self.examples.capacity() * std::mem::size_of::<ExampleRef>()
             + self.gram_ids.capacity() * 4
-            + self.intent_counts.heap_bytes()
+            + self.clipped_contrast.heap_bytes()
+            + self.clipped_features.capacity() * 8
             + self.intent_unseen.capacity() * 4
             + self.intent_absent.capacity() * 4
             + self.family_w.capacity() * 4
