@@ -115,6 +115,19 @@ impl Analyzer {
     /// assert_eq!(stems, ["gdzie", "paczk"]);
     /// ```
     pub fn analyze(&self, text: &str, lang: Language, out: &mut Analyzed) {
+        self.analyze_with(text, lang, out, |_| None);
+    }
+
+    /// [`Analyzer::analyze`] with a memo: `known` gives the stem of a folded word when it
+    /// is already known (a word of the content, stemmed when the bot was compiled), so
+    /// that only new words are stemmed. The memo must hold what this analyser computes.
+    pub(crate) fn analyze_with<'k>(
+        &self,
+        text: &str,
+        lang: Language,
+        out: &mut Analyzed,
+        known: impl Fn(&str) -> Option<&'k str>,
+    ) {
         out.clear();
         for (start, word) in text.unicode_word_indices() {
             let end = start + word.len();
@@ -126,7 +139,15 @@ impl Analyzer {
                 continue;
             }
             let folded = &out.text[f_start..f_end];
-            let (stop, is_number) = self.analyze_folded(folded, lang, &mut out.scratch);
+            let (stop, is_number) = match known(folded) {
+                Some(stem) => {
+                    out.scratch.clear();
+                    out.scratch.push_str(stem);
+                    // A content word is never a number (numbers are not memoised).
+                    (self.is_stop_word(folded, lang), false)
+                }
+                None => self.analyze_folded(folded, lang, &mut out.scratch),
+            };
             let stem = if out.scratch == out.text[f_start..f_end] {
                 f_start..f_end
             } else {

@@ -412,7 +412,10 @@ impl Bot {
             }
         };
         let mut analyzed = Analyzed::with_capacity(text.len());
-        inner.analyzer.analyze(text, lang, &mut analyzed);
+        // Words of the content were stemmed when the bot was compiled.
+        inner.analyzer.analyze_with(text, lang, &mut analyzed, |w| {
+            inner.index.known_stem(w, lang)
+        });
         Turn {
             text,
             lang,

@@ -929,6 +929,12 @@ impl Index {
         self.vocab.contains_key(folded)
     }
 
+    /// The stem the content's analysis gave a known word of language `lang`.
+    pub(crate) fn known_stem(&self, folded: &str, lang: Language) -> Option<&str> {
+        let w = &self.vocab_words[*self.vocab.get(folded)? as usize];
+        (w.lang == lang).then_some(&*w.stem)
+    }
+
     /// Is this stem a word feature of the content?
     pub(crate) fn knows_stem(&self, stem: &str) -> bool {
         let mut key = String::with_capacity(stem.len() + 1);
@@ -1073,13 +1079,24 @@ impl Index {
             if s.int.len() < self.intent_count {
                 s.int.resize(self.intent_count, IntentSlot::default());
             }
-            for &(f, w) in &s.query {
+            // Separate borrows of the buffers, so that the loops below keep them in
+            // registers instead of reloading them through the scratch on every entry.
+            let Scratch {
+                query,
+                ex_acc,
+                ex_touched,
+                int,
+                int_touched,
+                ..
+            } = s;
+            let (ex_acc, int) = (&mut ex_acc[..], &mut int[..]);
+            for &(f, w) in query.iter() {
                 if norm_wb > 0.0 {
                     let qw = w / norm_wb;
                     for &(e, ew) in self.example_postings.get(f) {
-                        let slot = &mut s.ex_acc[e as usize];
+                        let slot = &mut ex_acc[e as usize];
                         if *slot == 0.0 {
-                            s.ex_touched.push(e);
+                            ex_touched.push(e);
                         }
                         *slot += qw * ew;
                     }
@@ -1087,35 +1104,35 @@ impl Index {
                 let fw = self.family_w[f as usize];
                 let (list, contrast) = self.intent_postings.get_with_extra(f);
                 for (&(i, iw), &c) in list.iter().zip(contrast) {
-                    let slot = &mut s.int[i as usize];
+                    let slot = &mut int[i as usize];
                     if !slot.touched {
                         slot.touched = true;
-                        s.int_touched.push(i);
+                        int_touched.push(i);
                     }
                     slot.acc += int_scale * iw;
                     slot.ll += fw * c;
                 }
             }
-            for &e in &s.ex_touched {
-                let sim = s.ex_acc[e as usize];
-                s.ex_acc[e as usize] = 0.0;
+            for &e in ex_touched.iter() {
+                let sim = ex_acc[e as usize];
+                ex_acc[e as usize] = 0.0;
                 let i = self.examples[e as usize].intent;
-                let slot = &mut s.int[i as usize];
+                let slot = &mut int[i as usize];
                 if !slot.touched {
                     slot.touched = true;
-                    s.int_touched.push(i);
+                    int_touched.push(i);
                 }
                 if sim > slot.best_sim || (sim == slot.best_sim && e < slot.best) {
                     (slot.best_sim, slot.best) = (sim, e);
                 }
             }
-            s.ex_touched.clear();
+            ex_touched.clear();
             // Only the best few intents go on to scoring and explanation: the decision
             // looks at three at most. `out` is kept sorted, best first (ties to the lower
             // intent), so each touched intent costs one comparison unless it enters.
             let mut scores = [0.0f32; MAX_HITS];
-            for &i in &s.int_touched {
-                let slot = std::mem::take(&mut s.int[i as usize]);
+            for &i in int_touched.iter() {
+                let slot = std::mem::take(&mut int[i as usize]);
                 let hit = IntentHit {
                     intent: i,
                     example_sim: slot.best_sim.min(1.0),
@@ -1148,8 +1165,8 @@ impl Index {
                 out[at] = hit;
                 scores[at] = score;
             }
-            s.int_touched.clear();
-            self.contrast(&s.query, out);
+            int_touched.clear();
+            self.contrast(query, out);
         });
     }
 
