@@ -53,11 +53,14 @@ pub struct Analyzer {
     inner: Arc<Inner>,
 }
 
+type StopSet = HashSet<&'static str, std::hash::BuildHasherDefault<crate::index::Fnv>>;
+
 struct Inner {
     /// Snowball stemmers by language index; `None` for Latvian (own stripper).
     stemmers: [Option<Stemmer>; 4],
-    /// Folded stop words by language index.
-    stop: [HashSet<&'static str>; 4],
+    /// Folded stop words by language index (looked up for every message word: FNV, not
+    /// SipHash; the keys are our own lists).
+    stop: [StopSet; 4],
 }
 
 impl fmt::Debug for Analyzer {
@@ -80,7 +83,7 @@ impl Default for Analyzer {
 impl Analyzer {
     /// Builds the analyser: stemmers for pl/en/ru, the Latvian stripper, stop lists.
     pub fn new() -> Analyzer {
-        let stop = stopwords::STOP.map(|list| list.iter().copied().collect::<HashSet<_>>());
+        let stop = stopwords::STOP.map(|list| list.iter().copied().collect::<StopSet>());
         Analyzer {
             inner: Arc::new(Inner {
                 stemmers: [

@@ -5,6 +5,7 @@
 //! ([`Bot::respond`]) cannot fail and never panics.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use jiff::Timestamp;
 use regex::Regex;
 
 use crate::analyze::{Analyzed, Analyzer};
+use crate::decide::Fixed2;
 use crate::decide::{
     self, Answer, Choice, Clarify, Decision, DecisionKind, Escalate, EscalationReason, Explanation,
     Fallback, Handoff, HumanMode, LanguageSource, ScoredIntent, TypoCorrection,
@@ -469,14 +471,14 @@ impl Bot {
 
         // Keywords: contiguous content words, by stem or folded form. The index tokens
         // include stop words; keywords were compiled without them.
-        let all_stop = tokens
-            .iter()
-            .all(|(f, _)| inner.analyzer.is_stop_word(f, turn.lang));
-        let tokens: Vec<(&str, &str)> = tokens
-            .iter()
-            .filter(|(f, _)| all_stop || !inner.analyzer.is_stop_word(f, turn.lang))
-            .copied()
-            .collect();
+        let mut content: Vec<(&str, &str)> = Vec::with_capacity(tokens.len());
+        content.extend(
+            tokens
+                .iter()
+                .filter(|(f, _)| !inner.analyzer.is_stop_word(f, turn.lang)),
+        );
+        // A message of stop words only keeps them all.
+        let tokens = if content.is_empty() { tokens } else { content };
         for (k, &(folded, stem)) in tokens.iter().enumerate() {
             let mut seen: Vec<usize> = Vec::new();
             for key in [stem, folded] {
@@ -670,12 +672,16 @@ impl Bot {
         Explanation {
             language: Some(turn.lang),
             language_source: Some(turn.lang_source),
-            tokens: turn
-                .analyzed
-                .iter()
-                .filter(|t| all_stop || !t.stop)
-                .map(|t| t.folded.to_string())
-                .collect(),
+            tokens: {
+                let mut v = Vec::with_capacity(turn.analyzed.len());
+                v.extend(
+                    turn.analyzed
+                        .iter()
+                        .filter(|t| all_stop || !t.stop)
+                        .map(|t| t.folded.to_string()),
+                );
+                v
+            },
             corrections: corrections
                 .into_iter()
                 .map(|c| TypoCorrection {
@@ -758,12 +764,14 @@ impl Bot {
         match decide::verdict(&t, top_conf, second_conf) {
             DecisionKind::Answer => {
                 let id = candidates[0].intent.clone();
-                let rule = format!(
-                    "answer: confidence {:.2} >= {:.2} and {:.2} ahead of the runner-up (margin {:.2})",
-                    top_conf,
-                    t.answer,
-                    top_conf - second_conf,
-                    t.margin
+                let mut rule = String::with_capacity(96);
+                let _ = write!(
+                    rule,
+                    "answer: confidence {} >= {} and {} ahead of the runner-up (margin {})",
+                    Fixed2(top_conf),
+                    Fixed2(t.answer),
+                    Fixed2(top_conf - second_conf),
+                    Fixed2(t.margin)
                 );
                 self.answer(
                     session, turn, now, &id, top_conf, candidates, captured, rule,
@@ -780,8 +788,11 @@ impl Bot {
                     .map(|c| c.intent.clone())
                     .collect();
                 let rule = format!(
-                    "clarify: best {:.2} (answer needs {:.2} and margin {:.2}; runner-up {:.2})",
-                    top_conf, t.answer, t.margin, second_conf
+                    "clarify: best {} (answer needs {} and margin {}; runner-up {})",
+                    Fixed2(top_conf),
+                    Fixed2(t.answer),
+                    Fixed2(t.margin),
+                    Fixed2(second_conf)
                 );
                 session.pending = Some(PendingClarification {
                     options: options.clone(),
@@ -823,8 +834,9 @@ impl Bot {
                     );
                 }
                 let rule = format!(
-                    "fallback: best confidence {:.2} below the clarify threshold {:.2}",
-                    top_conf, t.clarify
+                    "fallback: best confidence {} below the clarify threshold {}",
+                    Fixed2(top_conf),
+                    Fixed2(t.clarify)
                 );
                 Decision::Fallback(Fallback {
                     text: self.message(|m| &m.fallback, turn.lang),
