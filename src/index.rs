@@ -1245,6 +1245,11 @@ impl Index {
             if s.int.len() < self.intent_count {
                 s.int.resize(self.intent_count, IntentSlot::default());
             }
+            // Room for every intent plus the slot written past the end once all are in.
+            if s.int_touched.len() < self.intent_count + 1 {
+                s.int_touched.resize(self.intent_count + 1, 0);
+            }
+            let mut touched = 0usize;
             let width = self.intent_postings.width;
             if s.dense_acc.len() != width {
                 s.dense_acc = vec![0.0; width];
@@ -1293,10 +1298,11 @@ impl Index {
                 }
                 for e in self.intent_postings.get(f) {
                     let slot = &mut int[e.intent as usize];
-                    if !slot.touched {
-                        slot.touched = true;
-                        int_touched.push(e.intent);
-                    }
+                    // Without a branch: in a large bot most entries touch an intent
+                    // for the first time and a branch would be mispredicted.
+                    int_touched[touched] = e.intent;
+                    touched += usize::from(!slot.touched);
+                    slot.touched = true;
                     slot.acc += int_scale * e.weight;
                     slot.ll += e.contrast;
                 }
@@ -1306,10 +1312,9 @@ impl Index {
                 ex_acc[e as usize] = 0.0;
                 let i = self.examples[e as usize].intent;
                 let slot = &mut int[i as usize];
-                if !slot.touched {
-                    slot.touched = true;
-                    int_touched.push(i);
-                }
+                int_touched[touched] = i;
+                touched += usize::from(!slot.touched);
+                slot.touched = true;
                 if sim > slot.best_sim || (sim == slot.best_sim && e < slot.best) {
                     (slot.best_sim, slot.best) = (sim, e);
                 }
@@ -1324,13 +1329,12 @@ impl Index {
                         let i = k * 64 + x.trailing_zeros() as usize;
                         x &= x - 1;
                         let slot = &mut int[i];
-                        if !slot.touched {
-                            slot.touched = true;
-                            int_touched.push(i as u32);
-                        }
+                        int_touched[touched] = i as u32;
+                        touched += usize::from(!slot.touched);
+                        slot.touched = true;
                     }
                 }
-                for &i in int_touched.iter() {
+                for &i in &int_touched[..touched] {
                     let slot = &mut int[i as usize];
                     slot.acc += std::mem::take(&mut dense_acc[i as usize]);
                     slot.ll += std::mem::take(&mut dense_ll[i as usize]);
@@ -1340,7 +1344,7 @@ impl Index {
             // looks at three at most. `out` is kept sorted, best first (ties to the lower
             // intent), so each touched intent costs one comparison unless it enters.
             let mut scores = [0.0f32; MAX_HITS];
-            for &i in int_touched.iter() {
+            for &i in &int_touched[..touched] {
                 let slot = std::mem::take(&mut int[i as usize]);
                 let hit = IntentHit {
                     intent: i,
@@ -1374,7 +1378,6 @@ impl Index {
                 out[at] = hit;
                 scores[at] = score;
             }
-            int_touched.clear();
             self.contrast(query, out);
         });
     }
