@@ -83,7 +83,8 @@ END {
     printf "%-44s %s\n", "CLINC top-1 accuracy: bot / naive",
         val("answer.clinc.top1_accuracy", "") " / " val("answer.naive.top1_accuracy", "");
     printf "%-44s %s\n", "answer growth 150 -> 15,000 intents",
-        (a > 0 && b > 0) ? sprintf("%.1fx", b / a) : "n/a";
+        ((a > 0 && b > 0) ? sprintf("%.1fx", b / a) : "n/a") " (criterion medians), " \
+        val("scale.growth_interleaved", "x") " (p50, interleaved)";
     printf "%-44s %s\n", "compile bundled intents/ (criterion)", fmt(m["compile/bundled_from_dir"]);
     printf "%-44s %s\n", "compile CLINC150 (criterion)", fmt(m["compile/clinc150_from_content"]);
     split("150 1500 15000", sizes, " ");
