@@ -703,16 +703,7 @@ impl Bot {
         let (candidates, captured) = self.rank_turn(session, turn);
         let top = candidates.first();
         let top_conf = top.map_or(0.0, |c| c.confidence);
-        let msg_words: Vec<MsgWord<'_>> = turn
-            .analyzed
-            .iter()
-            .map(|w| MsgWord {
-                folded: w.folded,
-                stem: w.stem,
-                stop: w.stop,
-                chars: w.folded.chars().count(),
-            })
-            .collect();
+        let msg_words: Vec<MsgWord<'_>> = turn.analyzed.iter().map(MsgWord::of).collect();
         let top_department = top
             .filter(|c| c.confidence >= t.clarify)
             .and_then(|c| self.intent(&c.intent))

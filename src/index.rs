@@ -125,6 +125,16 @@ const TAG_WORD: char = 'w';
 const TAG_BIGRAM: char = 'b';
 const TAG_CHAR: char = 'c';
 
+/// List `key` of lists stored back to back: `offsets[key]..offsets[key + 1]` of
+/// `entries`; empty for an unknown key.
+fn list_of<'a, T>(offsets: &[u32], entries: &'a [T], key: u32) -> &'a [T] {
+    let k = key as usize;
+    match (offsets.get(k), offsets.get(k + 1)) {
+        (Some(&a), Some(&b)) => entries.get(a as usize..b as usize).unwrap_or(&[]),
+        _ => &[],
+    }
+}
+
 /// Compressed posting lists: `offsets[f]..offsets[f + 1]` indexes `entries`.
 #[derive(Clone, Debug, Default)]
 struct Postings {
@@ -245,11 +255,7 @@ impl Postings {
     }
 
     fn get(&self, feature: u32) -> &[(u32, f32)] {
-        let f = feature as usize;
-        match (self.offsets.get(f), self.offsets.get(f + 1)) {
-            (Some(&a), Some(&b)) => &self.entries[a as usize..b as usize],
-            _ => &[],
-        }
+        list_of(&self.offsets, &self.entries, feature)
     }
 
     fn heap_bytes(&self) -> usize {
@@ -411,11 +417,7 @@ impl IntentPostings {
     }
 
     fn get(&self, feature: u32) -> &[IntentEntry] {
-        let f = feature as usize;
-        match (self.offsets.get(f), self.offsets.get(f + 1)) {
-            (Some(&a), Some(&b)) => &self.entries[a as usize..b as usize],
-            _ => &[],
-        }
+        list_of(&self.offsets, &self.entries, feature)
     }
 
     fn heap_bytes(&self) -> usize {

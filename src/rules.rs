@@ -7,7 +7,7 @@
 //! least five characters: "konsultant" / "konsultanta"), or when the folded words are
 //! within the edits their length allows.
 
-use crate::analyze::{Analyzed, Analyzer};
+use crate::analyze::{Analyzed, Analyzer, TokenRef};
 use crate::index::max_edits;
 use crate::model::{Located, PerLanguage};
 
@@ -43,6 +43,18 @@ pub(crate) struct MsgWord<'a> {
     pub stop: bool,
     /// Characters in `folded`.
     pub chars: usize,
+}
+
+impl<'a> MsgWord<'a> {
+    /// The matcher's view of an analysed word.
+    pub(crate) fn of(t: TokenRef<'a>) -> Self {
+        MsgWord {
+            folded: t.folded,
+            stem: t.stem,
+            stop: t.stop,
+            chars: t.folded.chars().count(),
+        }
+    }
 }
 
 fn same_word(m: MsgWord<'_>, p: &Word) -> bool {
@@ -164,15 +176,7 @@ mod tests {
         let an = Analyzer::new();
         let mut a = Analyzed::new();
         an.analyze(text, lang, &mut a);
-        let words: Vec<MsgWord<'_>> = a
-            .iter()
-            .map(|t| MsgWord {
-                folded: t.folded,
-                stem: t.stem,
-                stop: t.stop,
-                chars: t.folded.chars().count(),
-            })
-            .collect();
+        let words: Vec<MsgWord<'_>> = a.iter().map(MsgWord::of).collect();
         m.find(&words).map(str::to_string)
     }
 
