@@ -361,6 +361,20 @@ impl Analyzed {
         }
     }
 
+    /// Makes room for a text of `text_bytes` bytes, as [`Analyzed::with_capacity`] does.
+    pub(crate) fn reserve_for(&mut self, text_bytes: usize) {
+        self.text.reserve(2 * text_bytes + 16);
+        self.tokens.reserve(text_bytes / 3 + 1);
+        self.scratch.reserve(32);
+    }
+
+    /// Bytes of heap the buffers hold.
+    pub(crate) fn capacity_bytes(&self) -> usize {
+        self.text.capacity()
+            + self.scratch.capacity()
+            + self.tokens.capacity() * std::mem::size_of::<Token>()
+    }
+
     /// Removes all tokens, keeping the allocated capacity.
     pub fn clear(&mut self) {
         self.text.clear();

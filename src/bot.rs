@@ -221,6 +221,32 @@ struct Turn<'a> {
     corrections: std::cell::RefCell<Vec<Correction>>,
 }
 
+/// A finished turn's analysis buffers up to this size are kept for the next turn on the
+/// thread; a huge message's are freed.
+const SPARE_ANALYZED_MAX_BYTES: usize = 64 * 1024;
+
+thread_local! {
+    /// The analysis buffers of the thread's last finished turn, reused by the next one so
+    /// that analysing a message does not allocate (in a large bot's fragmented heap the
+    /// allocations cost more than the analysis).
+    static SPARE_ANALYZED: std::cell::RefCell<Analyzed> =
+        std::cell::RefCell::new(Analyzed::new());
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        let analyzed = std::mem::take(&mut self.analyzed);
+        if analyzed.capacity_bytes() <= SPARE_ANALYZED_MAX_BYTES {
+            // During thread teardown the slot may be gone: the buffers are freed then.
+            let _ = SPARE_ANALYZED.try_with(|s| {
+                if let Ok(mut s) = s.try_borrow_mut() {
+                    *s = analyzed;
+                }
+            });
+        }
+    }
+}
+
 impl Bot {
     /// Loads, validates and compiles the content directory (`bot.yaml` plus intent files).
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Bot, LoadError> {
@@ -413,7 +439,12 @@ impl Bot {
                 }
             }
         };
-        let mut analyzed = Analyzed::with_capacity(text.len());
+        let mut analyzed = SPARE_ANALYZED
+            .try_with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)))
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        analyzed.reserve_for(text.len());
         // Words of the content were stemmed when the bot was compiled.
         inner.analyzer.analyze_with(text, lang, &mut analyzed, |w| {
             inner.index.known_stem(w, lang)
@@ -435,7 +466,7 @@ impl Bot {
     ) -> (Vec<ScoredIntent>, BTreeMap<String, String>) {
         let inner = &*self.inner;
         let mut corrections = Vec::new();
-        let mut tokens = Vec::new();
+        let mut tokens = Vec::with_capacity(turn.analyzed.len());
         index::prepare_query(
             &inner.index,
             &turn.analyzed,
@@ -526,12 +557,14 @@ impl Bot {
             }
         }
 
-        let mut ranked: Vec<(f32, u32, Evidence)> = evidence
-            .into_iter()
-            .map(|e| (e.hit.intent, e))
-            .filter(|(i, _)| self.eligible(*i as usize, session, &values))
-            .map(|(i, e)| (self.situational(i as usize, e.confidence()), i, e))
-            .collect();
+        let mut ranked: Vec<(f32, u32, Evidence)> = Vec::with_capacity(evidence.len());
+        ranked.extend(
+            evidence
+                .into_iter()
+                .map(|e| (e.hit.intent, e))
+                .filter(|(i, _)| self.eligible(*i as usize, session, &values))
+                .map(|(i, e)| (self.situational(i as usize, e.confidence()), i, e)),
+        );
         // Ties broken by content order so that the same input always gives the same result.
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         // Small talk steps aside when a real topic is plausible ("hello, where is my
