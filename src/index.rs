@@ -1439,16 +1439,14 @@ impl Index {
             let mut scores = [0.0f32; MAX_HITS];
             for &i in &int_touched[..touched] {
                 let slot = std::mem::take(&mut int[i as usize]);
-                let hit = IntentHit {
+                let mut hit = IntentHit {
                     intent: i,
                     example_sim: slot.best_sim.min(1.0),
                     example: slot.best,
                     centroid_sim: (slot.acc + floor * int_scale).min(1.0),
                     message_evidence: evidence,
                     contrast: 0.0,
-                    log_likelihood: self.intent_absent[i as usize]
-                        + self.intent_unseen[i as usize] * family_sum
-                        + slot.ll,
+                    log_likelihood: 0.0,
                 };
                 let score = crate::score::base_score(&hit);
                 // Better: a higher score, or the same score and a lower intent.
@@ -1458,6 +1456,11 @@ impl Index {
                 if n == MAX_HITS && !better(n - 1) {
                     continue;
                 }
+                // Only the intents that enter read their contrast constants (in a large
+                // bot, thousands are touched and few enter).
+                hit.log_likelihood = self.intent_absent[i as usize]
+                    + self.intent_unseen[i as usize] * family_sum
+                    + slot.ll;
                 let mut at = n.min(MAX_HITS - 1);
                 while at > 0 && better(at - 1) {
                     at -= 1;
