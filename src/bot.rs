@@ -37,6 +37,12 @@ const SITUATION_GAIN: f32 = 0.5;
 
 /// How many candidates an explanation lists.
 const EXPLAIN_CANDIDATES: usize = 5;
+/// How many candidates are explained: the decision looks at three.
+const EXPLAINED: usize = if EXPLAIN_CANDIDATES > 3 {
+    EXPLAIN_CANDIDATES
+} else {
+    3
+};
 
 /// A keyword phrase, analysed.
 #[derive(Clone, Debug)]
@@ -581,10 +587,18 @@ impl Bot {
                     .then(a.1.cmp(&b.1))
             });
         }
+        ranked.truncate(EXPLAINED);
+        // The candidates' ids and example texts are found first, all together, then
+        // copied: in a large bot each lookup is a chain of cache misses, and a short
+        // loop lets the processor follow the chains side by side.
+        let mut texts = [(None, None); EXPLAINED];
+        for (t, (_, i, e)) in texts.iter_mut().zip(&ranked) {
+            *t = self.candidate_texts(*i, e);
+        }
         let scored = ranked
             .into_iter()
-            .take(EXPLAIN_CANDIDATES.max(3))
-            .map(|(c, i, e)| self.explain_candidate(c, i, &e))
+            .zip(texts)
+            .map(|((c, _, e), (id, example))| self.explain_candidate(c, id, example, &e))
             .collect();
         // Corrections are reported through the explanation of the decision.
         *turn.corrections.borrow_mut() = corrections;
@@ -635,22 +649,36 @@ impl Bot {
         c
     }
 
-    fn explain_candidate(&self, confidence: f32, intent: u32, e: &Evidence) -> ScoredIntent {
-        let def = &self.inner.intents[intent as usize].def;
+    /// A candidate's intent id and its best example's text (if it has one).
+    fn candidate_texts(&self, intent: u32, e: &Evidence) -> (Option<&str>, Option<&str>) {
+        let Some(compiled) = self.inner.intents.get(intent as usize) else {
+            return (None, None);
+        };
+        let def = &compiled.def;
         let example = if e.hit.example_sim > 0.0 {
             self.inner.index.example(e.hit.example).and_then(|r| {
                 def.examples
                     .get(&r.lang)
                     .and_then(|l| l.get(r.ordinal as usize))
-                    .map(|x| x.value.clone())
+                    .map(|x| x.value.as_str())
             })
         } else {
             None
         };
+        (Some(def.id.value.as_str()), example)
+    }
+
+    fn explain_candidate(
+        &self,
+        confidence: f32,
+        id: Option<&str>,
+        example: Option<&str>,
+        e: &Evidence,
+    ) -> ScoredIntent {
         ScoredIntent {
-            intent: def.id.value.clone(),
+            intent: id.unwrap_or_default().to_string(),
             confidence,
-            example,
+            example: example.map(str::to_string),
             example_similarity: e.hit.example_sim,
             intent_similarity: e.hit.centroid_sim,
             contrast: e.hit.contrast,
