@@ -67,6 +67,31 @@ fn same_input_same_decision() {
 }
 
 #[test]
+fn a_turn_does_not_depend_on_the_turns_before_it_on_the_thread() {
+    // Analysis buffers are reused between turns on one thread: a long message with a
+    // typo, then short ones, must decide exactly as each does on a fresh thread.
+    let messages = [
+        "dzień dobry, chciałbym zwrócić kurtkę, którą zamówiłem w zeszłym tygodniu, bo jest za mała i nie pasuje, ile kosztuje zwrot i jak dlugo to trwa?",
+        "gdzie paczka",
+        "where is my parcle",
+        "",
+        "где мой заказ",
+    ];
+    let on_fresh_thread: Vec<String> = messages
+        .iter()
+        .map(|m| {
+            let m = m.to_string();
+            std::thread::spawn(move || serde_json::to_string(&ask(&m)).expect("json"))
+                .join()
+                .expect("thread")
+        })
+        .collect();
+    for (m, fresh) in messages.iter().zip(&on_fresh_thread) {
+        assert_eq!(&serde_json::to_string(&ask(m)).expect("json"), fresh, "{m}");
+    }
+}
+
+#[test]
 fn hostile_messages_get_a_decision_without_panicking() {
     let huge = "a".repeat(1 << 20);
     let huge_words = "zamówienie ".repeat(100_000);
