@@ -354,14 +354,13 @@ impl Analyzed {
     /// An empty buffer sized for a text of `text_bytes` bytes (its folded words and stems
     /// fit without growing).
     pub fn with_capacity(text_bytes: usize) -> Analyzed {
-        Analyzed {
-            text: String::with_capacity(2 * text_bytes + 16),
-            tokens: Vec::with_capacity(text_bytes / 3 + 1),
-            scratch: String::with_capacity(32),
-        }
+        let mut a = Analyzed::new();
+        a.reserve_for(text_bytes);
+        a
     }
 
-    /// Makes room for a text of `text_bytes` bytes, as [`Analyzed::with_capacity`] does.
+    /// Makes room for a text of `text_bytes` bytes (its folded words and stems fit
+    /// without growing).
     pub(crate) fn reserve_for(&mut self, text_bytes: usize) {
         self.text.reserve(2 * text_bytes + 16);
         self.tokens.reserve(text_bytes / 3 + 1);

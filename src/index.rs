@@ -432,9 +432,7 @@ impl IntentPostings {
 /// One example phrasing as the index sees it.
 #[derive(Clone, Debug)]
 pub(crate) struct ExampleRef {
-    /// Index of the intent it belongs to.
-    pub intent: u32,
-    /// Its language.
+    /// Its language (its intent is in [`ExampleIntents`]).
     pub lang: Language,
     /// Index of the example inside the intent's list for that language.
     pub ordinal: u32,
@@ -1014,7 +1012,6 @@ impl Index {
         let mut ex_triples: Vec<(u32, u32, f32)> = Vec::new();
         for (e, input) in inputs.iter().enumerate() {
             examples.push(ExampleRef {
-                intent: input.intent,
                 lang: input.lang,
                 ordinal: input.ordinal,
             });
@@ -1157,7 +1154,7 @@ impl Index {
             },
             floor_w,
             max_w,
-            example_intents: ExampleIntents::new(examples.iter().map(|x| x.intent), intent_count),
+            example_intents: ExampleIntents::new(inputs.iter().map(|x| x.intent), intent_count),
             examples,
             intent_count,
             intent_unseen,
