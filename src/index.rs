@@ -656,7 +656,6 @@ struct IntentSlot {
     ll: f32,
     best_sim: f32,
     best: u32,
-    touched: bool,
 }
 
 /// Reusable per-thread buffers so that a query allocates little.
@@ -669,11 +668,13 @@ struct Scratch {
     /// Per intent: accumulated evidence, best example similarity and that example
     /// (one array, so an intent's state is one cache line away).
     int: Vec<IntentSlot>,
-    int_touched: Vec<u32>,
-    /// Per intent: evidence, contrast terms and presence from dense rows.
+    /// A bit per intent that the search touched. The best hits are then chosen walking
+    /// the intents in order, so their accumulators are read front to back; and marking
+    /// one is a store that waits for nothing.
+    touched: Vec<u64>,
+    /// Per intent: evidence and contrast terms from dense rows.
     dense_acc: Vec<f32>,
     dense_ll: Vec<f32>,
-    dense_bits: Vec<u64>,
 }
 
 thread_local! {
@@ -1331,16 +1332,13 @@ impl Index {
             if s.int.len() < self.intent_count {
                 s.int.resize(self.intent_count, IntentSlot::default());
             }
-            // Room for every intent plus the slot written past the end once all are in.
-            if s.int_touched.len() < self.intent_count + 1 {
-                s.int_touched.resize(self.intent_count + 1, 0);
+            if s.touched.len() < self.intent_count.div_ceil(64) {
+                s.touched.resize(self.intent_count.div_ceil(64), 0);
             }
-            let mut touched = 0usize;
             let width = self.intent_postings.width;
             if s.dense_acc.len() != width {
                 s.dense_acc = vec![0.0; width];
                 s.dense_ll = vec![0.0; width];
-                s.dense_bits = vec![0; width.div_ceil(64)];
             }
             // Separate borrows of the buffers, so that the loops below keep them in
             // registers instead of reloading them through the scratch on every entry.
@@ -1349,10 +1347,9 @@ impl Index {
                 ex_acc,
                 ex_touched,
                 int,
-                int_touched,
+                touched,
                 dense_acc,
                 dense_ll,
-                dense_bits,
                 ..
             } = s;
             let mut any_dense = false;
@@ -1368,7 +1365,7 @@ impl Index {
                     for (l, &c) in dense_ll.iter_mut().zip(c) {
                         *l += c;
                     }
-                    for (b, &x) in dense_bits.iter_mut().zip(bits) {
+                    for (b, &x) in touched.iter_mut().zip(bits) {
                         *b |= x;
                     }
                     any_dense = true;
@@ -1376,11 +1373,7 @@ impl Index {
                 }
                 for e in self.intent_postings.get(f) {
                     let slot = &mut int[e.intent as usize];
-                    // Without a branch: in a large bot most entries touch an intent
-                    // for the first time and a branch would be mispredicted.
-                    int_touched[touched] = e.intent;
-                    touched += usize::from(!slot.touched);
-                    slot.touched = true;
+                    touched[e.intent as usize / 64] |= 1 << (e.intent % 64);
                     slot.acc += int_scale * e.weight;
                     slot.ll += e.contrast;
                 }
@@ -1402,40 +1395,34 @@ impl Index {
                 ex_acc[e as usize] = 0.0;
                 let i = self.example_intents.of(e);
                 let slot = &mut int[i as usize];
-                int_touched[touched] = i;
-                touched += usize::from(!slot.touched);
-                slot.touched = true;
+                touched[i as usize / 64] |= 1 << (i % 64);
                 if sim > slot.best_sim || (sim == slot.best_sim && e < slot.best) {
                     (slot.best_sim, slot.best) = (sim, e);
                 }
             }
             ex_touched.clear();
-            if any_dense {
-                // Intents found only through dense rows join the touched ones; each
-                // touched intent takes its dense sums (the arrays are left zeroed).
-                for (k, b) in dense_bits.iter_mut().enumerate() {
-                    let mut x = std::mem::take(b);
-                    while x != 0 {
-                        let i = k * 64 + x.trailing_zeros() as usize;
-                        x &= x - 1;
-                        let slot = &mut int[i];
-                        int_touched[touched] = i as u32;
-                        touched += usize::from(!slot.touched);
-                        slot.touched = true;
-                    }
-                }
-                for &i in &int_touched[..touched] {
-                    let slot = &mut int[i as usize];
-                    slot.acc += std::mem::take(&mut dense_acc[i as usize]);
-                    slot.ll += std::mem::take(&mut dense_ll[i as usize]);
-                }
-            }
             // Only the best few intents go on to scoring and explanation: the decision
             // looks at three at most. `out` is kept sorted, best first (ties to the lower
             // intent), so each touched intent costs one comparison unless it enters.
+            // Every touched intent's accumulators are reset (and its dense sums taken,
+            // leaving those arrays zeroed) on the way.
             let mut scores = [0.0f32; MAX_HITS];
-            for &i in &int_touched[..touched] {
-                let slot = std::mem::take(&mut int[i as usize]);
+            let touched_intents = touched.iter_mut().enumerate().flat_map(|(k, b)| {
+                let mut x = std::mem::take(b);
+                std::iter::from_fn(move || {
+                    (x != 0).then(|| {
+                        let i = k * 64 + x.trailing_zeros() as usize;
+                        x &= x - 1;
+                        i as u32
+                    })
+                })
+            });
+            for i in touched_intents {
+                let mut slot = std::mem::take(&mut int[i as usize]);
+                if any_dense {
+                    slot.acc += std::mem::take(&mut dense_acc[i as usize]);
+                    slot.ll += std::mem::take(&mut dense_ll[i as usize]);
+                }
                 let mut hit = IntentHit {
                     intent: i,
                     example_sim: slot.best_sim.min(1.0),
