@@ -61,5 +61,7 @@ fn clinc_allocations_per_message_stay_bounded() {
 /// Measured 50.0 (mean over the six messages above) when set; × 2. (It was 280.7 while
 /// the phrase rules measured typos with `strsim`, which allocates per word pair.)
 const BUNDLED_BOUND: f64 = 100.0;
-/// Measured 44.8 (mean over the 200-question sample) when set; × 2.
-const CLINC_BOUND: f64 = 90.0;
+/// Measured 44.8 (mean over the 200-question sample) when set; × 2. Lowered when the
+/// analysis buffers started to be reused between turns (37.9 measured by
+/// `benches/alloc.rs` on the same sample, about × 2).
+const CLINC_BOUND: f64 = 80.0;
