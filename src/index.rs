@@ -135,6 +135,18 @@ fn list_of<'a, T>(offsets: &[u32], entries: &'a [T], key: u32) -> &'a [T] {
     }
 }
 
+/// Sets bit `i` of a bit set held in 64-bit words.
+#[inline]
+fn set_bit(bits: &mut [u64], i: usize) {
+    bits[i / 64] |= 1 << (i % 64);
+}
+
+/// Is bit `i` of a bit set held in 64-bit words set?
+#[inline]
+fn has_bit(bits: &[u64], i: usize) -> bool {
+    bits[i / 64] & (1 << (i % 64)) != 0
+}
+
 /// Compressed posting lists: `offsets[f]..offsets[f + 1]` indexes `entries`.
 #[derive(Clone, Debug, Default)]
 struct Postings {
@@ -352,7 +364,7 @@ impl IntentPostings {
                     let i = e.intent as usize;
                     dense_w[r * intents + i] = e.weight;
                     dense_c[r * intents + i] = e.contrast;
-                    dense_bits[r * words + i / 64] |= 1 << (i % 64);
+                    set_bit(&mut dense_bits[r * words..], i);
                 }
             } else {
                 entries.extend_from_slice(list);
@@ -399,7 +411,7 @@ impl IntentPostings {
         for f in 0..self.offsets.len() - 1 {
             match self.row(f as u32) {
                 Some((w, c, bits)) => entries.extend((0..self.width).filter_map(|i| {
-                    (bits[i / 64] & (1 << (i % 64)) != 0).then_some(IntentEntry {
+                    has_bit(bits, i).then_some(IntentEntry {
                         intent: i as u32,
                         weight: w[i],
                         contrast: c[i],
@@ -1105,7 +1117,7 @@ impl Index {
         // that the contrast of the few intents compared stays exact.
         let mut clipped_features = vec![0u64; nf.div_ceil(64)];
         for &(_, f, _) in &dropped {
-            clipped_features[f as usize / 64] |= 1 << (f % 64);
+            set_bit(&mut clipped_features, f as usize);
         }
         let clipped_contrast = Postings::from_triples(
             intent_count,
@@ -1373,7 +1385,7 @@ impl Index {
                 }
                 for e in self.intent_postings.get(f) {
                     let slot = &mut int[e.intent as usize];
-                    touched[e.intent as usize / 64] |= 1 << (e.intent % 64);
+                    set_bit(touched, e.intent as usize);
                     slot.acc += int_scale * e.weight;
                     slot.ll += e.contrast;
                 }
@@ -1395,7 +1407,7 @@ impl Index {
                 ex_acc[e as usize] = 0.0;
                 let i = self.example_intents.of(e);
                 let slot = &mut int[i as usize];
-                touched[i as usize / 64] |= 1 << (i % 64);
+                set_bit(touched, i as usize);
                 if sim > slot.best_sim || (sim == slot.best_sim && e < slot.best) {
                     (slot.best_sim, slot.best) = (sim, e);
                 }
@@ -1487,7 +1499,7 @@ impl Index {
             if !list.is_empty() {
                 let mut from = 0;
                 for &(f, _) in query {
-                    if self.clipped_features[f as usize / 64] & (1 << (f % 64)) == 0 {
+                    if !has_bit(&self.clipped_features, f as usize) {
                         continue;
                     }
                     match gallop(list, from, f) {
