@@ -71,3 +71,61 @@ fn eval_tune_uses_val() {
     let v = run_eval(&["--tune", "--split", "val"]);
     assert_eq!(v["questions"], 3);
 }
+
+#[test]
+fn eval_reports_recall_and_confidence_bands() {
+    let v = run_eval(&[]);
+    let r = &v["recall_at"];
+    for k in ["1", "2", "3", "5"] {
+        assert!(r[k].is_number(), "recall_at lacks {k}: {v}");
+    }
+    assert_eq!(r["1"], v["top1_accuracy"]);
+    assert!(r["5"].as_f64() >= r["1"].as_f64());
+    let bands = v["confidence_bands"].as_array().expect("bands");
+    assert_eq!(bands.len(), 10);
+    let counted: u64 = bands.iter().map(|b| b["questions"].as_u64().unwrap()).sum();
+    assert_eq!(counted, 3);
+}
+
+#[test]
+fn eval_writes_the_questions_it_got_wrong() {
+    // A `probe` split: one question labelled with the other intent, one right.
+    let data = format!(
+        "{DATA}{}\n{}\n",
+        r#"{"text": "I forgot my password", "intent": "track", "split": "probe", "lang": "en"}"#,
+        r#"{"text": "track my parcel", "intent": "track", "split": "probe", "lang": "en"}"#
+    );
+    let dir = std::env::temp_dir().join(format!("faqbot-eval-errors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("probe.jsonl");
+    let errors = dir.join("errors.jsonl");
+    std::fs::write(&path, data).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_faqbot"))
+        .arg("eval")
+        .arg(&path)
+        .args(["--json", "--split", "probe", "--errors"])
+        .arg(&errors)
+        .output()
+        .expect("faqbot runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors_written"], 1);
+    let text = std::fs::read_to_string(&errors).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    let e = &lines[0];
+    assert_eq!(e["text"], "I forgot my password");
+    assert_eq!(e["expected"], "track");
+    assert_eq!(e["top"], "password");
+    assert_eq!(e["lang"], "en");
+    assert!(e["right_rank"].is_null() || e["right_rank"].as_u64() > Some(1));
+    assert!(e["confidence"].as_f64().unwrap() > 0.0);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -19,9 +19,18 @@
 //!   whose options include the right intent (`null` when there were none);
 //! - `build_ms`, `median_us`, `p99_us`: compile time of the bot and time per question
 //!   (only the `respond` call is timed);
-//! - `confused_pairs`: the 20 most frequent (expected, got) pairs among top-1 errors.
+//! - `confused_pairs`: the 20 most frequent (expected, got) pairs among top-1 errors;
+//! - `recall_at`: in-scope questions whose right intent is among the first 1, 2, 3 or 5
+//!   ranked candidates, ignoring thresholds (how often a clarification offering that many
+//!   options could contain it);
+//! - `confidence_bands`: the questions whose best candidate's confidence falls in each
+//!   tenth of [0, 1], and the share of them whose best candidate is right (out-of-scope
+//!   questions count as wrong): how much a confidence means on this data, for choosing
+//!   thresholds.
 //!
-//! `--tune` chooses thresholds on the `val` split only (see [`tune`]).
+//! `--tune` chooses thresholds on the `val` split only (see [`tune`]). `--errors FILE`
+//! writes every question the bot got wrong as one JSON line (see [`error_line`]), for
+//! editors to read.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Write};
@@ -40,6 +49,10 @@ use serde_json::{json, Value};
 const OOS: &str = "oos";
 /// How many confused pairs are reported.
 const CONFUSED_PAIRS: usize = 20;
+/// The ranks reported in `recall_at` (the explanation lists five candidates).
+const RECALL_AT: [usize; 4] = [1, 2, 3, 5];
+/// How many equal confidence bands `confidence_bands` has.
+const BANDS: usize = 10;
 
 /// Arguments of `faqbot eval`.
 #[derive(clap::Args, Debug)]
@@ -58,6 +71,11 @@ pub(crate) struct EvalArgs {
     /// The split whose examples become the bot's intents.
     #[arg(long, default_value = "train")]
     train_split: String,
+    /// Write every question the bot got wrong to this file, one JSON object per line:
+    /// in-scope questions not answered with the right intent, out-of-scope questions
+    /// answered.
+    #[arg(long, value_name = "FILE")]
+    errors: Option<PathBuf>,
 }
 
 /// One line of a dataset.
@@ -218,6 +236,10 @@ pub(crate) struct Outcome {
     pub expected: Option<String>,
     /// The best-ranked intent, ignoring thresholds.
     pub top: Option<String>,
+    /// The ranked candidates the decision explains, best first.
+    pub ranked: Vec<String>,
+    /// Confidence of the best candidate (0 when there is none).
+    pub confidence: f32,
     /// The decision kind.
     pub kind: DecisionKind,
     /// The intent answered, when the decision is an answer.
@@ -229,11 +251,25 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
+    /// The 1-based rank of the right intent among the ranked candidates.
+    fn right_rank(&self) -> Option<usize> {
+        let e = self.expected.as_ref()?;
+        self.ranked.iter().position(|c| c == e).map(|p| p + 1)
+    }
+
+    /// In scope and answered with the right intent, or out of scope and not answered.
+    fn is_right(&self) -> bool {
+        match &self.expected {
+            Some(e) => self.kind == DecisionKind::Answer && self.answered.as_ref() == Some(e),
+            None => self.kind != DecisionKind::Answer,
+        }
+    }
+
     fn from_decision(expected: Option<String>, d: &Decision, micros: f64) -> Outcome {
-        let top = d
-            .explanation()
-            .and_then(|e| e.candidates.first())
-            .map(|c| c.intent.clone());
+        let candidates = d.explanation().map_or(&[][..], |e| &e.candidates[..]);
+        let ranked: Vec<String> = candidates.iter().map(|c| c.intent.clone()).collect();
+        let top = ranked.first().cloned();
+        let confidence = candidates.first().map_or(0.0, |c| c.confidence);
         let (answered, options) = match d {
             Decision::Answer(a) => (Some(a.intent.clone()), Vec::new()),
             Decision::Clarify(c) => (None, c.options.iter().map(|o| o.intent.clone()).collect()),
@@ -242,6 +278,8 @@ impl Outcome {
         Outcome {
             expected,
             top,
+            ranked,
+            confidence,
             kind: d.kind(),
             answered,
             options,
@@ -265,6 +303,20 @@ pub(crate) struct Metrics {
     pub median_us: f64,
     pub p99_us: f64,
     pub confused_pairs: Vec<(String, String, usize)>,
+    /// `(k, share)` for every k of [`RECALL_AT`].
+    pub recall_at: Vec<(usize, f64)>,
+    pub bands: Vec<Band>,
+}
+
+/// The questions whose best candidate's confidence is in `[from, to)` (the last band
+/// includes 1).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Band {
+    pub from: f64,
+    pub to: f64,
+    pub questions: usize,
+    /// Of them, in-scope questions whose best candidate is right.
+    pub top1_right: usize,
 }
 
 fn share(num: usize, den: usize) -> f64 {
@@ -322,6 +374,36 @@ pub(crate) fn metrics(outcomes: &[Outcome]) -> Metrics {
         pairs.into_iter().map(|((e, g), n)| (e, g, n)).collect();
     confused.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
     confused.truncate(CONFUSED_PAIRS);
+    let recall_at = RECALL_AT
+        .iter()
+        .map(|&k| {
+            let n = inscope
+                .iter()
+                .filter(|o| o.right_rank().is_some_and(|r| r <= k))
+                .count();
+            (k, share(n, inscope.len()))
+        })
+        .collect();
+    let mut bands: Vec<Band> = (0..BANDS)
+        .map(|b| Band {
+            from: b as f64 / BANDS as f64,
+            to: (b + 1) as f64 / BANDS as f64,
+            questions: 0,
+            top1_right: 0,
+        })
+        .collect();
+    for o in outcomes {
+        let c = f64::from(o.confidence);
+        let b = if c.is_finite() {
+            ((c * BANDS as f64) as usize).min(BANDS - 1)
+        } else {
+            0
+        };
+        bands[b].questions += 1;
+        if o.expected.is_some() && o.top == o.expected {
+            bands[b].top1_right += 1;
+        }
+    }
     let mut times: Vec<f64> = outcomes.iter().map(|o| o.micros).collect();
     times.sort_by(f64::total_cmp);
     Metrics {
@@ -338,7 +420,43 @@ pub(crate) fn metrics(outcomes: &[Outcome]) -> Metrics {
         median_us: quantile(&times, 0.5),
         p99_us: quantile(&times, 0.99),
         confused_pairs: confused,
+        recall_at,
+        bands,
     }
+}
+
+/// One line of the `--errors` file: the question, what was expected (`null` out of
+/// scope), the decision, the intent answered, the best candidates with the best one's
+/// confidence, the rank of the right intent among them (`null` when it is not there)
+/// and the clarify options.
+fn error_line(r: &Record, o: &Outcome) -> Value {
+    json!({
+        "text": r.text,
+        "lang": r.lang.code(),
+        "expected": o.expected,
+        "decision": format!("{:?}", o.kind).to_lowercase(),
+        "answered": o.answered,
+        "top": o.top,
+        "confidence": o.confidence,
+        "right_rank": o.right_rank(),
+        "ranked": o.ranked,
+        "options": o.options,
+    })
+}
+
+/// Writes the `--errors` file.
+fn write_errors(path: &Path, records: &[&Record], outcomes: &[Outcome]) -> Result<usize> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    let mut n = 0;
+    for (r, o) in records.iter().zip(outcomes).filter(|(_, o)| !o.is_right()) {
+        writeln!(out, "{}", error_line(r, o))?;
+        n += 1;
+    }
+    out.flush()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(n)
 }
 
 /// One ranked validation question, for choosing thresholds offline.
@@ -516,6 +634,10 @@ pub(crate) fn run(args: EvalArgs) -> Result<ExitCode> {
 
     let outcomes = answer_split(&bot, &split);
     let m = metrics(&outcomes);
+    let errors = match &args.errors {
+        Some(path) => Some(write_errors(path, &split, &outcomes)?),
+        None => None,
+    };
     let report = json!({
         "dataset": args.dataset.display().to_string(),
         "split": args.split,
@@ -542,6 +664,14 @@ pub(crate) fn run(args: EvalArgs) -> Result<ExitCode> {
         "confused_pairs": m.confused_pairs.iter().map(|(e, g, n)| {
             json!({ "expected": e, "got": g, "count": n })
         }).collect::<Vec<_>>(),
+        "recall_at": m.recall_at.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
+        "confidence_bands": m.bands.iter().map(|b| json!({
+            "from": b.from,
+            "to": b.to,
+            "questions": b.questions,
+            "top1_right": (b.questions > 0).then(|| share(b.top1_right, b.questions)),
+        })).collect::<Vec<_>>(),
+        "errors_written": errors,
     });
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -604,11 +734,36 @@ fn table(report: &Value, m: &Metrics, t: &Thresholds) -> String {
             "clarify options contain the right intent",
             pct(m.clarify_contains_right),
         ),
+        (
+            "right intent among the first 2 / 3 / 5",
+            m.recall_at
+                .iter()
+                .filter(|(k, _)| *k > 1)
+                .map(|(_, v)| format!("{:.1}", v * 100.0))
+                .collect::<Vec<_>>()
+                .join(" / ")
+                + "%",
+        ),
         ("median time per question", format!("{:.1} µs", m.median_us)),
         ("99th percentile", format!("{:.1} µs", m.p99_us)),
     ];
     for (k, v) in rows {
         s.push_str(&format!("{k:<42} {v:>10}\n"));
+    }
+    s.push_str("\nconfidence of the best candidate   questions   best is right\n");
+    for b in m.bands.iter().filter(|b| b.questions > 0) {
+        s.push_str(&format!(
+            "  {:.1} – {:.1}                      {:>9}   {:>13}\n",
+            b.from,
+            b.to,
+            b.questions,
+            pct(Some(share(b.top1_right, b.questions)))
+        ));
+    }
+    if let Some(n) = report["errors_written"].as_u64() {
+        s.push_str(&format!(
+            "\n{n} questions the bot got wrong written to the errors file\n"
+        ));
     }
     if !m.confused_pairs.is_empty() {
         s.push_str("\nmost confused (expected -> got, top-1 errors):\n");
@@ -654,9 +809,19 @@ mod tests {
         options: &[&str],
         micros: f64,
     ) -> Outcome {
+        let mut ranked: Vec<String> = top.iter().map(|s| s.to_string()).collect();
+        ranked.extend(
+            options
+                .iter()
+                .filter(|o| Some(**o) != top)
+                .map(|s| s.to_string()),
+        );
         Outcome {
             expected: expected.map(str::to_string),
             top: top.map(str::to_string),
+            ranked,
+            // Mid-band, so that float rounding cannot move it: band k - 1 for micros k.
+            confidence: (micros as f32 - 0.5) / 10.0,
             kind,
             answered: (kind == DecisionKind::Answer).then(|| top.unwrap_or("").to_string()),
             options: options.iter().map(|s| s.to_string()).collect(),
@@ -701,6 +866,63 @@ mod tests {
         assert!(m
             .confused_pairs
             .contains(&("c".to_string(), "(none)".to_string(), 1)));
+        // Ranked lists: a; b; b, a; c; (none) -> right at 1, -, 1, -, -.
+        assert_eq!(m.recall_at, vec![(1, 0.4), (2, 0.4), (3, 0.4), (5, 0.4)]);
+        // One question per band from the first to the eighth.
+        let per_band: Vec<(usize, usize)> = m
+            .bands
+            .iter()
+            .map(|b| (b.questions, b.top1_right))
+            .collect();
+        assert_eq!(
+            per_band,
+            vec![
+                (1, 1),
+                (1, 0),
+                (1, 1),
+                (1, 0),
+                (1, 0),
+                (1, 0),
+                (1, 0),
+                (1, 0),
+                (0, 0),
+                (0, 0)
+            ]
+        );
+        let right: Vec<bool> = outs.iter().map(Outcome::is_right).collect();
+        assert_eq!(
+            right,
+            vec![true, false, false, false, false, true, false, true]
+        );
+    }
+
+    #[test]
+    fn right_rank_counts_from_one_and_recall_grows_with_k() {
+        let o = outcome(
+            Some("b"),
+            Some("a"),
+            DecisionKind::Clarify,
+            &["a", "c", "b"],
+            1.0,
+        );
+        assert_eq!(o.ranked, vec!["a", "c", "b"]);
+        assert_eq!(o.right_rank(), Some(3));
+        let m = metrics(&[o]);
+        assert_eq!(m.recall_at, vec![(1, 0.0), (2, 0.0), (3, 1.0), (5, 1.0)]);
+        let oos = outcome(None, Some("a"), DecisionKind::Answer, &[], 1.0);
+        assert_eq!(oos.right_rank(), None);
+    }
+
+    #[test]
+    fn confidence_bands_cover_the_unit_interval() {
+        let mut o = outcome(Some("a"), Some("a"), DecisionKind::Answer, &[], 1.0);
+        for (c, band) in [(0.0, 0), (0.999, 9), (1.0, 9), (f32::NAN, 0)] {
+            o.confidence = c;
+            let m = metrics(std::slice::from_ref(&o));
+            assert_eq!(m.bands.len(), BANDS);
+            assert_eq!(m.bands[band].questions, 1, "confidence {c}");
+            assert!((m.bands[9].to - 1.0).abs() < 1e-12);
+        }
     }
 
     #[test]
