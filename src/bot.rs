@@ -374,6 +374,20 @@ impl Bot {
         self.respond_with(session, Input::new(message))
     }
 
+    /// The stems of folded content words (stop words and numbers left out), as the
+    /// bot's analyser makes them: for grouping messages in reports.
+    pub(crate) fn content_stems(&self, folded_words: &[String], lang: Language) -> Vec<String> {
+        let analyzer = &self.inner.analyzer;
+        let mut stem = String::new();
+        folded_words
+            .iter()
+            .filter_map(|w| {
+                let (stop, number) = analyzer.analyze_folded(w, lang, &mut stem);
+                (!stop && !number && !stem.is_empty()).then(|| stem.clone())
+            })
+            .collect()
+    }
+
     /// Ranks intents for a message without a session or any policy: the scored
     /// candidates, best first (context-only intents excluded). For evaluation tools.
     pub fn rank(&self, message: &str, language: Option<Language>) -> Vec<ScoredIntent> {

@@ -85,6 +85,7 @@ pub mod load;
 mod load_cases;
 pub mod model;
 pub mod normalize;
+pub mod report;
 mod rules;
 mod score;
 pub mod session;

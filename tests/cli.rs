@@ -139,3 +139,54 @@ fn chat_survives_binary_input() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).lines().count() >= 2);
 }
+
+#[test]
+fn unanswered_groups_a_log_and_reports_json() {
+    let dir = std::env::temp_dir().join(format!("faqbot-cli-log-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let log = dir.join("log.txt");
+    std::fs::write(
+        &log,
+        "do you sell gift cards\n\
+         {\"text\": \"Do you sell gift cards?\", \"lang\": \"en\"}\n\
+         gdzie jest moja paczka\n\
+         \n\
+         \u{fffd}\u{0}\n",
+    )
+    .expect("write");
+    let (code, out, err) = run(&[
+        "unanswered",
+        "--intents",
+        INTENTS,
+        "--json",
+        log.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON object");
+    assert_eq!(v["messages"], 4, "{v}");
+    assert_eq!(v["answered"], 1, "{v}");
+    let groups = v["groups"].as_array().expect("groups");
+    assert_eq!(groups[0]["count"], 2, "{v}");
+    assert_eq!(groups[0]["messages"][0]["count"], 2, "{v}");
+    for key in ["fallback", "language", "words", "nearest"] {
+        assert!(groups[0].get(key).is_some(), "missing {key}: {v}");
+    }
+    // The table says the same.
+    let (code, out, _) = run(&["unanswered", "--intents", INTENTS, log.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("4 messages: 1 answered"), "{out}");
+    assert!(out.contains("2× do you sell gift cards"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn unanswered_reports_a_bad_json_line_with_its_position() {
+    let dir = std::env::temp_dir().join(format!("faqbot-cli-badlog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let log = dir.join("log.jsonl");
+    std::fs::write(&log, "hello\n{\"lang\": \"en\"}\n").expect("write");
+    let (code, _, err) = run(&["unanswered", "--intents", INTENTS, log.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("log.jsonl:2"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

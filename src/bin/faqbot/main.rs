@@ -14,12 +14,13 @@ use faqbot::{Bot, Decision, Input, Language, Session};
 mod eval;
 mod output;
 mod test_cmd;
+mod unanswered_cmd;
 
 #[derive(Parser, Debug)]
 #[command(
     name = "faqbot",
     version,
-    about = "Rule-based FAQ bot: check content, ask, chat, evaluate, test"
+    about = "Rule-based FAQ bot: check content, ask, chat, evaluate, test, find unanswered questions"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -74,6 +75,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Run conversation test files (YAML).
     Test(test_cmd::TestArgs),
+    /// Group the messages of a log that the bot does not answer (clarify or fallback).
+    Unanswered(unanswered_cmd::UnansweredArgs),
 }
 
 fn main() -> ExitCode {
@@ -106,6 +109,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Chat { opts } => chat(&opts),
         Command::Eval(args) => eval::run(args),
         Command::Test(args) => test_cmd::run(args),
+        Command::Unanswered(args) => unanswered_cmd::run(args),
     }
 }
 

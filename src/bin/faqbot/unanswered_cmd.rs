@@ -1,0 +1,148 @@
+//! `faqbot unanswered`: what customers asked that the content does not answer, grouped.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use faqbot::report::{self, Unanswered};
+use faqbot::{Input, Language};
+
+/// Arguments of `faqbot unanswered`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct UnansweredArgs {
+    /// The log: one customer message per line, or JSON lines with `text` (and optionally
+    /// `lang`), as `faqbot eval` datasets have; `-` reads standard input.
+    log: PathBuf,
+    /// Content directory.
+    #[arg(long, default_value = "intents")]
+    intents: PathBuf,
+    /// Force the language of every message (pl, en, lv, ru).
+    #[arg(long)]
+    lang: Option<Language>,
+    /// Current time (RFC 3339), for business hours.
+    #[arg(long)]
+    now: Option<jiff::Timestamp>,
+    /// Print the whole report as one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// Groups shown in the table (the JSON report has all).
+    #[arg(long, default_value_t = 30)]
+    top: usize,
+}
+
+/// One message of the log.
+struct Line {
+    text: String,
+    lang: Option<Language>,
+}
+
+/// Reads the log: JSON objects with `text` where a line is one, the raw line otherwise.
+fn read_log(args: &UnansweredArgs) -> Result<Vec<Line>> {
+    let reader: Box<dyn BufRead> = if args.log.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let f = std::fs::File::open(&args.log)
+            .with_context(|| format!("cannot read {}", args.log.display()))?;
+        Box::new(std::io::BufReader::new(f))
+    };
+    let mut lines = Vec::new();
+    for (n, line) in reader.split(b'\n').enumerate() {
+        let bytes = line.with_context(|| format!("cannot read {}", args.log.display()))?;
+        // A log may hold anything: invalid UTF-8 is replaced, never fatal.
+        let line = String::from_utf8_lossy(&bytes);
+        let line = line.trim_end_matches('\r');
+        if line.trim_start().starts_with('{') {
+            let v: serde_json::Value = serde_json::from_str(line)
+                .with_context(|| format!("{}:{}: not a JSON object", args.log.display(), n + 1))?;
+            let Some(text) = v.get("text").and_then(|t| t.as_str()) else {
+                anyhow::bail!(
+                    "{}:{}: a JSON line needs a `text` string",
+                    args.log.display(),
+                    n + 1
+                );
+            };
+            let lang = v
+                .get("lang")
+                .and_then(|l| l.as_str())
+                .and_then(|l| l.parse().ok());
+            lines.push(Line {
+                text: text.to_string(),
+                lang,
+            });
+        } else {
+            lines.push(Line {
+                text: line.to_string(),
+                lang: None,
+            });
+        }
+    }
+    Ok(lines)
+}
+
+/// Runs `faqbot unanswered`.
+pub(crate) fn run(args: UnansweredArgs) -> Result<ExitCode> {
+    let bot = crate::load_bot(&args.intents)?;
+    let lines = read_log(&args)?;
+    let r = report::unanswered(
+        &bot,
+        lines.iter().map(|l| Input {
+            text: &l.text,
+            language: args.lang.or(l.lang),
+            now: args.now,
+        }),
+    );
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string(&r)?)?;
+    } else {
+        write!(out, "{}", table(&r, args.top))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The human-readable report: totals, then the largest groups with their messages.
+fn table(r: &Unanswered, top: usize) -> String {
+    let mut s = format!(
+        "{} messages: {} answered, {} handed to a human, {} clarified, {} not understood \
+         (fallback); {} groups\n",
+        r.messages,
+        r.answered,
+        r.escalated,
+        r.clarified,
+        r.fallback,
+        r.groups.len()
+    );
+    for (k, g) in r.groups.iter().take(top).enumerate() {
+        let nearest: Vec<String> = g
+            .nearest
+            .iter()
+            .map(|n| format!("{} {:.2} ({})", n.intent, n.confidence, n.count))
+            .collect();
+        s.push_str(&format!(
+            "\n#{} {} message{} ({} fallback, {} clarify), {}{}\n",
+            k + 1,
+            g.count,
+            if g.count == 1 { "" } else { "s" },
+            g.fallback,
+            g.count - g.fallback,
+            g.language.code(),
+            if nearest.is_empty() {
+                String::new()
+            } else {
+                format!(" — nearest: {}", nearest.join(", "))
+            }
+        ));
+        for m in &g.messages {
+            s.push_str(&format!("  {:>4}× {}\n", m.count, m.text));
+        }
+    }
+    if r.groups.len() > top {
+        s.push_str(&format!(
+            "\n… {} more groups (--top N shows more, --json all)\n",
+            r.groups.len() - top
+        ));
+    }
+    s
+}

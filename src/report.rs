@@ -1,0 +1,364 @@
+//! What the content does not answer: customer messages from a log, grouped for editors.
+//!
+//! Editors close gaps in the content by reading what customers asked and the bot did not
+//! answer. [`unanswered`] asks the bot every message (each with a fresh session, as a
+//! first message), keeps those that got a clarification or a fallback, and groups
+//! messages that say the same thing in other words: repeats, inflections ("zwrot",
+//! "zwrotu"), typos the bot corrects and word order all land in one group, so that a
+//! question asked a hundred times shows up once, at the top, with its count.
+//!
+//! Grouping is greedy and deterministic: distinct messages are taken most frequent first,
+//! and each joins the group whose first message shares the largest part of its content
+//! stems (Jaccard similarity at least [`JOIN_SIMILARITY`]), or starts a group of its own.
+//! Each group says which intents the bot came closest to, so an editor sees whether to add
+//! an example to an existing intent or to write a new one.
+//!
+//! ```
+//! use faqbot::{report, Bot, Input};
+//!
+//! let bot = Bot::from_dir("intents").unwrap();
+//! let log = ["czy mogę zapłacić kryptowalutą", "czy moge zaplacic kryptowaluta?", "gdzie jest moja paczka"];
+//! let r = report::unanswered(&bot, log.iter().map(|m| Input::new(m)));
+//! assert_eq!(r.messages, 3);
+//! ```
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::bot::{Bot, Input};
+use crate::decide::Decision;
+use crate::model::Language;
+use crate::session::Session;
+
+/// Two messages are grouped when their content stems overlap at least this much
+/// (shared / all, of the distinct stems of both).
+pub const JOIN_SIMILARITY: f32 = 0.5;
+/// Distinct messages kept per group, most frequent first.
+const MESSAGES_PER_GROUP: usize = 5;
+/// Nearest intents kept per group.
+const NEAREST_PER_GROUP: usize = 3;
+
+/// The report.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Unanswered {
+    /// Messages read (empty ones are not counted).
+    pub messages: usize,
+    /// Answered.
+    pub answered: usize,
+    /// Handed to a human (asked for one, frustration, a human-only intent).
+    pub escalated: usize,
+    /// Got a clarification ("did you mean ...?").
+    pub clarified: usize,
+    /// Got a fallback (not understood).
+    pub fallback: usize,
+    /// The clarified and fallback messages, grouped; the largest group first.
+    pub groups: Vec<UnansweredGroup>,
+}
+
+/// Messages that say about the same thing and that the bot did not answer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UnansweredGroup {
+    /// Messages in the group, repeats included.
+    pub count: usize,
+    /// Of them, how many got a fallback (the rest got a clarification).
+    pub fallback: usize,
+    /// The language of the group's first message.
+    pub language: Language,
+    /// The content words of the group's first message, after normalisation and typo
+    /// correction.
+    pub words: Vec<String>,
+    /// Distinct messages, most frequent first (at most five) and how often each came.
+    pub messages: Vec<MessageCount>,
+    /// The intents that were the bot's best candidate, most often first (at most three).
+    pub nearest: Vec<NearestIntent>,
+}
+
+/// One distinct message and how often it came.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MessageCount {
+    /// The message as written (the first time).
+    pub text: String,
+    /// How often it (or the same words) came.
+    pub count: usize,
+}
+
+/// An intent that the bot found closest for some messages of a group.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NearestIntent {
+    /// Intent id.
+    pub intent: String,
+    /// How many messages of the group had it as the best candidate.
+    pub count: usize,
+    /// Its highest confidence among them.
+    pub confidence: f32,
+}
+
+/// One distinct unanswered message.
+struct Distinct {
+    text: String,
+    language: Language,
+    words: Vec<String>,
+    /// Sorted, deduplicated content stems.
+    stems: Vec<String>,
+    count: usize,
+    fallback: usize,
+    /// Best candidate and its confidence, per kind of first answer.
+    nearest: Option<(String, f32)>,
+    first_seen: usize,
+}
+
+/// Asks the bot every message (each as a first message, with a fresh session) and groups
+/// the ones it did not answer. See the [module documentation](self).
+pub fn unanswered<'a>(bot: &Bot, messages: impl IntoIterator<Item = Input<'a>>) -> Unanswered {
+    let mut report = Unanswered::default();
+    let mut distinct: Vec<Distinct> = Vec::new();
+    // Same language and the same content words (or, without any, the same folded text):
+    // the same message.
+    let mut seen: HashMap<(Language, String), usize> = HashMap::new();
+    for input in messages {
+        if input.text.trim().is_empty() {
+            continue;
+        }
+        report.messages += 1;
+        let decision = bot.respond_with(&mut Session::new(), input);
+        let fallback = match &decision {
+            Decision::Answer(_) => {
+                report.answered += 1;
+                continue;
+            }
+            Decision::Escalate(_) | Decision::Human(_) => {
+                report.escalated += 1;
+                continue;
+            }
+            Decision::Clarify(_) => {
+                report.clarified += 1;
+                false
+            }
+            Decision::Fallback(_) => {
+                report.fallback += 1;
+                true
+            }
+        };
+        let Some(explanation) = decision.explanation() else {
+            continue;
+        };
+        let language = explanation.language.unwrap_or(decision.language());
+        let words = explanation.tokens.clone();
+        let key = if words.is_empty() {
+            crate::normalize::fold(input.text.trim())
+        } else {
+            words.join(" ")
+        };
+        let nearest = explanation
+            .candidates
+            .first()
+            .map(|c| (c.intent.clone(), c.confidence));
+        let at = *seen.entry((language, key)).or_insert_with(|| {
+            let mut stems = bot.content_stems(&words, language);
+            stems.sort_unstable();
+            stems.dedup();
+            distinct.push(Distinct {
+                text: input.text.trim().to_string(),
+                language,
+                words,
+                stems,
+                count: 0,
+                fallback: 0,
+                nearest: None,
+                first_seen: distinct.len(),
+            });
+            distinct.len() - 1
+        });
+        let d = &mut distinct[at];
+        d.count += 1;
+        d.fallback += usize::from(fallback);
+        if let Some((intent, c)) = nearest {
+            if d.nearest.as_ref().is_none_or(|(_, best)| c > *best) {
+                d.nearest = Some((intent, c));
+            }
+        }
+    }
+    report.groups = group(distinct);
+    report
+}
+
+/// Shared distinct stems over all distinct stems of two sorted, deduplicated lists.
+fn jaccard(a: &[String], b: &[String]) -> f32 {
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let all = a.len() + b.len() - shared;
+    if all == 0 {
+        0.0
+    } else {
+        shared as f32 / all as f32
+    }
+}
+
+/// Greedy grouping, most frequent distinct message first (ties: first seen first).
+fn group(mut distinct: Vec<Distinct>) -> Vec<UnansweredGroup> {
+    distinct.sort_by(|a, b| b.count.cmp(&a.count).then(a.first_seen.cmp(&b.first_seen)));
+    // Per group: the first message's stems; per stem: the groups whose first message has it.
+    let mut heads: Vec<Vec<String>> = Vec::new();
+    let mut by_stem: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut members: Vec<Vec<Distinct>> = Vec::new();
+    let mut candidates: Vec<usize> = Vec::new();
+    for d in distinct {
+        candidates.clear();
+        for s in &d.stems {
+            if let Some(g) = by_stem.get(s) {
+                candidates.extend_from_slice(g);
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let best = candidates
+            .iter()
+            .map(|&g| (g, jaccard(&d.stems, &heads[g])))
+            .filter(|&(_, sim)| sim >= JOIN_SIMILARITY)
+            // The most similar; the earlier (larger) group on a tie.
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        match best {
+            Some((g, _)) => members[g].push(d),
+            None => {
+                let g = heads.len();
+                for s in &d.stems {
+                    by_stem.entry(s.clone()).or_default().push(g);
+                }
+                heads.push(d.stems.clone());
+                members.push(vec![d]);
+            }
+        }
+    }
+    let mut groups: Vec<(usize, UnansweredGroup)> = members
+        .into_iter()
+        .enumerate()
+        .map(|(order, ds)| (order, summarise(ds)))
+        .collect();
+    groups.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(&b.0)));
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+/// One group's summary; `ds` is non-empty, its first message first.
+fn summarise(ds: Vec<Distinct>) -> UnansweredGroup {
+    let mut nearest: Vec<NearestIntent> = Vec::new();
+    for d in &ds {
+        let Some((intent, c)) = &d.nearest else {
+            continue;
+        };
+        match nearest.iter_mut().find(|n| &n.intent == intent) {
+            Some(n) => {
+                n.count += d.count;
+                n.confidence = n.confidence.max(*c);
+            }
+            None => nearest.push(NearestIntent {
+                intent: intent.clone(),
+                count: d.count,
+                confidence: *c,
+            }),
+        }
+    }
+    nearest.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then(b.confidence.total_cmp(&a.confidence))
+            .then(a.intent.cmp(&b.intent))
+    });
+    nearest.truncate(NEAREST_PER_GROUP);
+    let count = ds.iter().map(|d| d.count).sum();
+    let fallback = ds.iter().map(|d| d.fallback).sum();
+    let head = &ds[0];
+    UnansweredGroup {
+        count,
+        fallback,
+        language: head.language,
+        words: head.words.clone(),
+        messages: ds
+            .iter()
+            .take(MESSAGES_PER_GROUP)
+            .map(|d| MessageCount {
+                text: d.text.clone(),
+                count: d.count,
+            })
+            .collect(),
+        nearest,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn jaccard_counts_shared_over_all() {
+        assert_eq!(jaccard(&s(&["a", "b"]), &s(&["a", "b"])), 1.0);
+        assert_eq!(jaccard(&s(&["a", "b"]), &s(&["b", "c"])), 1.0 / 3.0);
+        assert_eq!(jaccard(&s(&["a"]), &s(&["b"])), 0.0);
+        assert_eq!(jaccard(&[], &[]), 0.0);
+    }
+
+    fn distinct(text: &str, stems: &[&str], count: usize, first_seen: usize) -> Distinct {
+        Distinct {
+            text: text.into(),
+            language: Language::En,
+            words: s(stems),
+            stems: s(stems),
+            count,
+            fallback: count,
+            nearest: Some(("x".into(), 0.1 * first_seen as f32)),
+            first_seen,
+        }
+    }
+
+    #[test]
+    fn groups_join_the_most_similar_head_and_largest_come_first() {
+        let groups = group(vec![
+            distinct("pay with bitcoin", &["bitcoin", "pay"], 1, 0),
+            distinct("gift wrap please", &["gift", "wrap"], 3, 1),
+            distinct("can i pay in bitcoin", &["bitcoin", "can", "pay"], 2, 2),
+            distinct("weather", &["weather"], 1, 3),
+            distinct("gift wrapping", &["gift", "wrap"], 1, 4),
+        ]);
+        let summary: Vec<(usize, &str)> = groups
+            .iter()
+            .map(|g| (g.count, g.messages[0].text.as_str()))
+            .collect();
+        // "can i pay in bitcoin" (2) heads its group, "pay with bitcoin" joins (2/3).
+        assert_eq!(
+            summary,
+            vec![
+                (4, "gift wrap please"),
+                (3, "can i pay in bitcoin"),
+                (1, "weather")
+            ]
+        );
+        assert_eq!(groups[1].messages.len(), 2);
+        assert_eq!(groups[1].nearest[0].count, 3);
+        assert!((groups[1].nearest[0].confidence - 0.2).abs() < 1e-6);
+    }
+
+    #[test]
+    fn messages_without_shared_stems_stay_apart() {
+        let groups = group(vec![
+            distinct("a b", &["a", "b"], 1, 0),
+            distinct("c d", &["c", "d"], 1, 1),
+            distinct("a c", &["a", "c"], 1, 2),
+        ]);
+        // "a c" shares one of three stems with each head: below 0.5.
+        assert_eq!(groups.len(), 3);
+    }
+}

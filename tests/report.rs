@@ -1,0 +1,104 @@
+//! `report::unanswered` on the bundled `intents/`: what is counted, what is grouped.
+
+use faqbot::report::{self, Unanswered};
+use faqbot::{Bot, DecisionKind, Input, Language, Session};
+
+fn bot() -> Bot {
+    Bot::from_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/intents"))
+        .unwrap_or_else(|e| panic!("bundled intents must load: {e}"))
+}
+
+fn run(bot: &Bot, log: &[&str]) -> Unanswered {
+    report::unanswered(bot, log.iter().map(|m| Input::new(m)))
+}
+
+fn kind(bot: &Bot, text: &str) -> DecisionKind {
+    bot.respond(&mut Session::new(), text).kind()
+}
+
+#[test]
+fn answered_and_escalated_messages_are_counted_not_listed() {
+    let bot = bot();
+    // Preconditions, so that the counts below test the report and not the content.
+    assert_eq!(kind(&bot, "gdzie jest moja paczka"), DecisionKind::Answer);
+    assert_eq!(
+        kind(&bot, "I want to talk to a human"),
+        DecisionKind::Escalate
+    );
+    assert_eq!(kind(&bot, "do you sell gift cards"), DecisionKind::Fallback);
+    let r = run(
+        &bot,
+        &[
+            "gdzie jest moja paczka",
+            "",
+            "   ",
+            "I want to talk to a human",
+            "do you sell gift cards",
+        ],
+    );
+    assert_eq!(r.messages, 3);
+    assert_eq!((r.answered, r.escalated), (1, 1));
+    assert_eq!(r.clarified + r.fallback, 1);
+    assert_eq!(r.groups.len(), 1);
+    assert_eq!(r.groups[0].messages[0].text, "do you sell gift cards");
+}
+
+#[test]
+fn repeats_inflections_and_typos_land_in_one_group_largest_first() {
+    let bot = bot();
+    let log = [
+        "can i get gift wrapping",
+        "do you sell gift cards",
+        "Do you sell gift cards?",
+        "do you sell a gift card",
+        "do you sel gift cards",
+        "can I get gift wrapping please",
+        "do you sell gift cards",
+    ];
+    for m in log {
+        assert_ne!(kind(&bot, m), DecisionKind::Answer, "{m}");
+    }
+    let r = run(&bot, &log);
+    assert_eq!(r.messages, 7);
+    assert_eq!(r.clarified + r.fallback, 7);
+    let sizes: Vec<usize> = r.groups.iter().map(|g| g.count).collect();
+    assert_eq!(sizes, vec![5, 2], "{r:#?}");
+    let cards = &r.groups[0];
+    // Exact repeats and case/punctuation variants are one distinct message.
+    assert_eq!(cards.messages[0].text, "do you sell gift cards");
+    assert_eq!(cards.messages[0].count, 3);
+    assert_eq!(cards.language, Language::En);
+    assert!(!cards.nearest.is_empty());
+    assert_eq!(
+        cards.nearest.iter().map(|n| n.count).sum::<usize>(),
+        5,
+        "every message has a best candidate"
+    );
+}
+
+#[test]
+fn languages_and_garbage_do_not_mix() {
+    let bot = bot();
+    let log = [
+        "czy macie bony podarunkowe",
+        "czy macie bon podarunkowy",
+        "у вас есть подарочные карты",
+        "\u{0}\u{1}\u{fffd}",
+        "zzzz qqqq",
+    ];
+    for m in &log[..3] {
+        assert_ne!(kind(&bot, m), DecisionKind::Answer, "{m}");
+    }
+    let r = run(&bot, &log);
+    assert_eq!(r.messages, 5);
+    let unanswered = r.clarified + r.fallback;
+    assert_eq!(r.groups.iter().map(|g| g.count).sum::<usize>(), unanswered);
+    // The two Polish inflections group together; Russian and garbage stay apart.
+    let pl: Vec<_> = r
+        .groups
+        .iter()
+        .filter(|g| g.language == Language::Pl && g.messages.len() == 2)
+        .collect();
+    assert_eq!(pl.len(), 1, "{r:#?}");
+    assert!(r.groups.iter().any(|g| g.language == Language::Ru));
+}
