@@ -48,6 +48,8 @@
 //!   margin, requests for a human, frustration, misses in a row, human-only intents,
 //!   business hours, clarification picks and follow-up context.
 //! - [`testing`] runs editors' conversation tests (`faqbot test`).
+//! - [`report`] groups the messages of a log that the bot does not answer, for editors
+//!   (`faqbot unanswered`).
 //!
 //! Answering never fails and never panics: [`Bot::respond`] returns a decision for any
 //! input — empty, huge (cut at [`DEFAULT_MAX_MESSAGE_BYTES`]), binary or mixed scripts.
@@ -55,7 +57,7 @@
 //! # Features
 //!
 //! - `cli` (default): the `faqbot` command-line tool (`check`, `ask`, `chat`, `eval`,
-//!   `test`) and its dependencies (clap, anyhow, serde_json). Embedders can use
+//!   `test`, `unanswered`) and its dependencies (clap, anyhow, serde_json). Embedders can use
 //!   `default-features = false` to get the library alone.
 //!
 //! # Content format

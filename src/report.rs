@@ -103,7 +103,7 @@ struct Distinct {
     stems: Vec<String>,
     count: usize,
     fallback: usize,
-    /// Best candidate and its confidence, per kind of first answer.
+    /// The best candidate of the repeat where it was most confident, and that confidence.
     nearest: Option<(String, f32)>,
     first_seen: usize,
 }
