@@ -234,9 +234,7 @@ pub(crate) fn build_content(records: &[Record], train_split: &str) -> Result<Con
 pub(crate) struct Outcome {
     /// The right intent; `None` for an out-of-scope question.
     pub expected: Option<String>,
-    /// The best-ranked intent, ignoring thresholds.
-    pub top: Option<String>,
-    /// The ranked candidates the decision explains, best first.
+    /// The ranked candidates the decision explains, best first (ignoring thresholds).
     pub ranked: Vec<String>,
     /// Confidence of the best candidate (0 when there is none).
     pub confidence: f32,
@@ -251,6 +249,10 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
+    /// The best-ranked intent, ignoring thresholds.
+    fn top(&self) -> Option<&String> {
+        self.ranked.first()
+    }
     /// The 1-based rank of the right intent among the ranked candidates.
     fn right_rank(&self) -> Option<usize> {
         let e = self.expected.as_ref()?;
@@ -268,7 +270,6 @@ impl Outcome {
     fn from_decision(expected: Option<String>, d: &Decision, micros: f64) -> Outcome {
         let candidates = d.explanation().map_or(&[][..], |e| &e.candidates[..]);
         let ranked: Vec<String> = candidates.iter().map(|c| c.intent.clone()).collect();
-        let top = ranked.first().cloned();
         let confidence = candidates.first().map_or(0.0, |c| c.confidence);
         let (answered, options) = match d {
             Decision::Answer(a) => (Some(a.intent.clone()), Vec::new()),
@@ -277,7 +278,6 @@ impl Outcome {
         };
         Outcome {
             expected,
-            top,
             ranked,
             confidence,
             kind: d.kind(),
@@ -340,7 +340,10 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 pub(crate) fn metrics(outcomes: &[Outcome]) -> Metrics {
     let inscope: Vec<&Outcome> = outcomes.iter().filter(|o| o.expected.is_some()).collect();
     let oos = outcomes.len() - inscope.len();
-    let top1 = inscope.iter().filter(|o| o.top == o.expected).count();
+    let top1 = inscope
+        .iter()
+        .filter(|o| o.top() == o.expected.as_ref())
+        .count();
     let answered_right = inscope
         .iter()
         .filter(|o| o.kind == DecisionKind::Answer && o.answered == o.expected)
@@ -364,9 +367,9 @@ pub(crate) fn metrics(outcomes: &[Outcome]) -> Metrics {
         .count();
     let mut pairs: HashMap<(String, String), usize> = HashMap::new();
     for o in &inscope {
-        if o.top != o.expected {
+        if o.top() != o.expected.as_ref() {
             let e = o.expected.clone().unwrap_or_default();
-            let g = o.top.clone().unwrap_or_else(|| "(none)".to_string());
+            let g = o.top().cloned().unwrap_or_else(|| "(none)".to_string());
             *pairs.entry((e, g)).or_default() += 1;
         }
     }
@@ -400,7 +403,7 @@ pub(crate) fn metrics(outcomes: &[Outcome]) -> Metrics {
             0
         };
         bands[b].questions += 1;
-        if o.expected.is_some() && o.top == o.expected {
+        if o.expected.is_some() && o.top() == o.expected.as_ref() {
             bands[b].top1_right += 1;
         }
     }
@@ -434,9 +437,9 @@ fn error_line(r: &Record, o: &Outcome) -> Value {
         "text": r.text,
         "lang": r.lang.code(),
         "expected": o.expected,
-        "decision": format!("{:?}", o.kind).to_lowercase(),
+        "decision": o.kind,
         "answered": o.answered,
-        "top": o.top,
+        "top": o.top(),
         "confidence": o.confidence,
         "right_rank": o.right_rank(),
         "ranked": o.ranked,
@@ -818,7 +821,6 @@ mod tests {
         );
         Outcome {
             expected: expected.map(str::to_string),
-            top: top.map(str::to_string),
             ranked,
             // Mid-band, so that float rounding cannot move it: band k - 1 for micros k.
             confidence: (micros as f32 - 0.5) / 10.0,

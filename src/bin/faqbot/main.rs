@@ -27,18 +27,25 @@ struct Cli {
     command: Command,
 }
 
+/// The bot and how it is asked: shared by `ask`, `chat` and `unanswered`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct BotArgs {
+    /// Content directory.
+    #[arg(long, default_value = "intents")]
+    pub intents: PathBuf,
+    /// Force the language (pl, en, lv, ru).
+    #[arg(long)]
+    pub lang: Option<Language>,
+    /// Current time (RFC 3339), for business hours.
+    #[arg(long)]
+    pub now: Option<jiff::Timestamp>,
+}
+
 /// Options shared by `ask` and `chat`.
 #[derive(clap::Args, Debug)]
 struct ReplyArgs {
-    /// Content directory.
-    #[arg(long, default_value = "intents")]
-    intents: PathBuf,
-    /// Force the language (pl, en, lv, ru).
-    #[arg(long)]
-    lang: Option<Language>,
-    /// Current time (RFC 3339), for business hours.
-    #[arg(long)]
-    now: Option<jiff::Timestamp>,
+    #[command(flatten)]
+    bot: BotArgs,
     /// Print each decision as one JSON object (a line each in `chat`).
     #[arg(long)]
     json: bool,
@@ -94,13 +101,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Check { dir, json } => check(&dir, json),
         Command::Ask { opts, message } => {
-            let bot = load_bot(&opts.intents)?;
+            let bot = load_bot(&opts.bot.intents)?;
             let mut session = Session::new();
             let text = message.join(" ");
             let input = Input {
                 text: &text,
-                language: opts.lang,
-                now: opts.now,
+                language: opts.bot.lang,
+                now: opts.bot.now,
             };
             let d = bot.respond_with(&mut session, input);
             print_decision(&d, opts.json, opts.explain)?;
@@ -220,7 +227,7 @@ fn print_decision(d: &Decision, json: bool, explain: bool) -> Result<()> {
 }
 
 fn chat(opts: &ReplyArgs) -> Result<ExitCode> {
-    let dir = opts.intents.as_path();
+    let dir = opts.bot.intents.as_path();
     let bot = load_bot(dir)?;
     let mut session = Session::new();
     let stdin = std::io::stdin();
@@ -271,8 +278,8 @@ fn chat(opts: &ReplyArgs) -> Result<ExitCode> {
             &mut session,
             Input {
                 text,
-                language: opts.lang,
-                now: opts.now,
+                language: opts.bot.lang,
+                now: opts.bot.now,
             },
         );
         print_decision(&d, opts.json, opts.explain)?;

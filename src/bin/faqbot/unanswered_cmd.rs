@@ -14,15 +14,8 @@ pub(crate) struct UnansweredArgs {
     /// The log: one customer message per line, or JSON lines with `text` (and optionally
     /// `lang`), as `faqbot eval` datasets have; `-` reads standard input.
     log: PathBuf,
-    /// Content directory.
-    #[arg(long, default_value = "intents")]
-    intents: PathBuf,
-    /// Force the language of every message (pl, en, lv, ru).
-    #[arg(long)]
-    lang: Option<Language>,
-    /// Current time (RFC 3339), for business hours.
-    #[arg(long)]
-    now: Option<jiff::Timestamp>,
+    #[command(flatten)]
+    bot: crate::BotArgs,
     /// Print the whole report as one JSON object.
     #[arg(long)]
     json: bool,
@@ -82,14 +75,14 @@ fn read_log(args: &UnansweredArgs) -> Result<Vec<Line>> {
 
 /// Runs `faqbot unanswered`.
 pub(crate) fn run(args: UnansweredArgs) -> Result<ExitCode> {
-    let bot = crate::load_bot(&args.intents)?;
+    let bot = crate::load_bot(&args.bot.intents)?;
     let lines = read_log(&args)?;
     let r = report::unanswered(
         &bot,
         lines.iter().map(|l| Input {
             text: &l.text,
-            language: args.lang.or(l.lang),
-            now: args.now,
+            language: args.bot.lang.or(l.lang),
+            now: args.bot.now,
         }),
     );
     let stdout = std::io::stdout();
