@@ -29,7 +29,7 @@
 //! buffer has grown to fit. Time is linear in the text: each word is folded once and
 //! stemmed once, and words longer than [`MAX_STEM_CHARS`] are not stemmed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
@@ -61,6 +61,10 @@ struct Inner {
     /// Folded stop words by language index (looked up for every message word: FNV, not
     /// SipHash; the keys are our own lists).
     stop: [StopSet; 4],
+    /// Synonyms by language index: stem → the stem of its group's first word.
+    synonyms: [HashMap<String, String>; 4],
+    /// By language index: the stem of a group's first word → that word, folded.
+    group_words: [HashMap<String, String>; 4],
 }
 
 impl fmt::Debug for Analyzer {
@@ -83,6 +87,13 @@ impl Default for Analyzer {
 impl Analyzer {
     /// Builds the analyser: stemmers for pl/en/ru, the Latvian stripper, stop lists.
     pub fn new() -> Analyzer {
+        Analyzer::with_synonym_stems(Default::default(), Default::default())
+    }
+
+    fn with_synonym_stems(
+        synonyms: [HashMap<String, String>; 4],
+        group_words: [HashMap<String, String>; 4],
+    ) -> Analyzer {
         let stop = stopwords::STOP.map(|list| list.iter().copied().collect::<StopSet>());
         Analyzer {
             inner: Arc::new(Inner {
@@ -93,8 +104,63 @@ impl Analyzer {
                     Some(Stemmer::create(Algorithm::Russian)),
                 ],
                 stop,
+                synonyms,
+                group_words,
             }),
         }
+    }
+
+    /// An analyser for which the words of each group mean the same: every word of a
+    /// group (in any inflection) gets the stem of the group's first word. Groups are
+    /// `(language, words)`; a stem already claimed by an earlier group stays with it.
+    ///
+    /// ```
+    /// use faqbot::analyze::Analyzer;
+    /// use faqbot::Language;
+    ///
+    /// let a = Analyzer::with_synonyms([(Language::Pl, ["paczka", "przesyłka"].as_slice())]);
+    /// let (mut x, mut y) = (String::new(), String::new());
+    /// a.stem_word("przesyłkami", Language::Pl, &mut x);
+    /// a.stem_word("paczka", Language::Pl, &mut y);
+    /// assert_eq!(x, y);
+    /// ```
+    pub fn with_synonyms<'a, W: AsRef<str> + 'a>(
+        groups: impl IntoIterator<Item = (Language, &'a [W])>,
+    ) -> Analyzer {
+        let plain = Analyzer::new();
+        let mut synonyms: [HashMap<String, String>; 4] = Default::default();
+        let mut group_words: [HashMap<String, String>; 4] = Default::default();
+        let mut stem = String::new();
+        for (lang, words) in groups {
+            let Some(first) = words.first() else {
+                continue;
+            };
+            plain.stem_word(first.as_ref(), lang, &mut stem);
+            let canonical = stem.clone();
+            let mut folded = String::new();
+            fold_word_into(first.as_ref(), &mut folded);
+            group_words[lang.index()]
+                .entry(canonical.clone())
+                .or_insert(folded);
+            let map = &mut synonyms[lang.index()];
+            for w in words {
+                plain.stem_word(w.as_ref(), lang, &mut stem);
+                // The canonical stem is claimed too (mapping to itself), so that a later
+                // group cannot move it and leave this group's other words behind.
+                map.entry(stem.clone()).or_insert_with(|| canonical.clone());
+            }
+        }
+        Analyzer::with_synonym_stems(synonyms, group_words)
+    }
+
+    /// The folded first word of the synonym group whose stem is `stem`, if any: a word of
+    /// a group is read as that word (its character n-grams too, not only its stem).
+    pub(crate) fn synonym_word(&self, stem: &str, lang: Language) -> Option<&str> {
+        let words = &self.inner.group_words[lang.index()];
+        if words.is_empty() {
+            return None;
+        }
+        words.get(stem).map(String::as_str)
     }
 
     /// True if `folded_word` is a stop word of `lang`.
@@ -232,6 +298,13 @@ impl Analyzer {
         if out.chars().count() < 2 {
             out.clear();
             out.push_str(folded);
+        }
+        let synonyms = &self.inner.synonyms[lang.index()];
+        if !synonyms.is_empty() {
+            if let Some(canonical) = synonyms.get(out.as_str()) {
+                out.clear();
+                out.push_str(canonical);
+            }
         }
     }
 }
@@ -680,5 +753,39 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn synonyms_map_every_inflection_to_the_first_word_per_language() {
+        let a = Analyzer::with_synonyms([
+            (Language::Pl, ["paczka", "przesyłka"].as_slice()),
+            (Language::En, ["parcel", "package"].as_slice()),
+            // "package" is taken by the group above: it stays there.
+            (Language::En, ["box", "package"].as_slice()),
+            (Language::En, [].as_slice()),
+        ]);
+        let stem = |lang, w: &str| {
+            let mut s = String::new();
+            a.stem_word(w, lang, &mut s);
+            s
+        };
+        assert_eq!(
+            stem(Language::Pl, "przesyłkami"),
+            stem(Language::Pl, "paczki")
+        );
+        assert_eq!(stem(Language::En, "packages"), stem(Language::En, "parcel"));
+        assert_ne!(stem(Language::En, "box"), stem(Language::En, "parcel"));
+        // Another language is not touched.
+        let mut plain = String::new();
+        Analyzer::new().stem_word("package", Language::Ru, &mut plain);
+        assert_eq!(stem(Language::Ru, "package"), plain);
+        let p = stem(Language::Pl, "paczka");
+        assert_eq!(a.synonym_word(&p, Language::Pl), Some("paczka"));
+        assert_eq!(a.synonym_word(&p, Language::En), None);
+        assert_eq!(Analyzer::new().synonym_word(&p, Language::Pl), None);
+        // Analysed text gets the mapped stems too.
+        let mut out = Analyzed::new();
+        a.analyze("Gdzie moja przesyłka?", Language::Pl, &mut out);
+        assert!(out.iter().any(|t| t.folded == "przesylka" && t.stem == p));
     }
 }

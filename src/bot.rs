@@ -489,6 +489,7 @@ impl Bot {
         let mut tokens = Vec::with_capacity(turn.analyzed.len());
         index::prepare_query(
             &inner.index,
+            &inner.analyzer,
             &turn.analyzed,
             turn.lang,
             &mut corrections,
@@ -757,6 +758,14 @@ impl Bot {
                 );
                 v
             },
+            synonyms: turn
+                .analyzed
+                .iter()
+                .filter_map(|t| {
+                    let to = self.inner.analyzer.synonym_word(t.stem, turn.lang)?;
+                    (to != t.folded).then(|| (t.folded.to_string(), to.to_string()))
+                })
+                .collect(),
             corrections: corrections
                 .into_iter()
                 .map(|c| TypoCorrection {
@@ -1233,8 +1242,19 @@ fn compile(
     thresholds: Option<Thresholds>,
     max_message_bytes: usize,
 ) -> Result<Bot, LoadError> {
-    let analyzer = Analyzer::new();
     let settings = content.settings;
+    // Synonym groups as plain words (validation has reported multi-word entries; the
+    // analyser only ever sees single folded words, so such an entry never matches).
+    let synonym_words: Vec<(Language, Vec<&str>)> = settings
+        .synonyms
+        .iter()
+        .flat_map(|(&lang, groups)| {
+            groups
+                .iter()
+                .map(move |g| (lang, g.iter().map(|w| w.value.trim()).collect()))
+        })
+        .collect();
+    let analyzer = Analyzer::with_synonyms(synonym_words.iter().map(|(l, g)| (*l, g.as_slice())));
     let mut errors = Vec::new();
     let mut intents = Vec::with_capacity(content.intents.len());
     let mut by_id = HashMap::new();

@@ -279,6 +279,10 @@ pub struct Explanation {
     pub tokens: Vec<String>,
     /// Typo corrections applied.
     pub corrections: Vec<TypoCorrection>,
+    /// Words read as the first word of their synonym group (`synonyms` in the bot
+    /// settings): `(word as written, normalised; the group's first word)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub synonyms: Vec<(String, String)>,
     /// The best candidates, best first (the second is the runner-up).
     pub candidates: Vec<ScoredIntent>,
     /// The rule that decided, in words.

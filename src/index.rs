@@ -925,7 +925,9 @@ impl Index {
                         let word_f = table.intern(&key, TAG_WORD);
                         let g0 = gram_ids.len() as u32;
                         if !stop {
-                            for_each_ngram(folded, &mut key, |k| {
+                            // A synonym has the n-grams of its group's first word.
+                            let source = analyzer.synonym_word(&stem, input.lang).unwrap_or(folded);
+                            for_each_ngram(source, &mut key, |k| {
                                 gram_ids.push(table.intern(k, TAG_CHAR));
                             });
                         }
@@ -1575,6 +1577,7 @@ impl Index {
 /// Returns the (folded, stem) pairs used for search, plus corrections.
 pub(crate) fn prepare_query<'a>(
     index: &'a Index,
+    analyzer: &'a Analyzer,
     analyzed: &'a Analyzed,
     lang: Language,
     corrections: &mut Vec<Correction>,
@@ -1597,7 +1600,11 @@ pub(crate) fn prepare_query<'a>(
                 continue;
             }
         }
-        out.push((t.folded, t.stem));
+        // A word of a synonym group is read as the group's first word.
+        out.push((
+            analyzer.synonym_word(t.stem, lang).unwrap_or(t.folded),
+            t.stem,
+        ));
     }
 }
 
@@ -1627,7 +1634,7 @@ mod tests {
         a.analyze(text, Language::En, &mut an);
         let mut corr = Vec::new();
         let mut toks = Vec::new();
-        prepare_query(idx, &an, Language::En, &mut corr, &mut toks);
+        prepare_query(idx, a, &an, Language::En, &mut corr, &mut toks);
         let mut out = Vec::new();
         idx.search(&toks, &mut out);
         out.sort_by(|x, y| y.centroid_sim.total_cmp(&x.centroid_sim));
@@ -1700,7 +1707,7 @@ mod tests {
         let mut an = Analyzed::new();
         a.analyze("passwords forgoten", Language::En, &mut an);
         let (mut corr, mut toks) = (Vec::new(), Vec::new());
-        prepare_query(&idx, &an, Language::En, &mut corr, &mut toks);
+        prepare_query(&idx, &a, &an, Language::En, &mut corr, &mut toks);
         // "passwords" stems to the known "password": kept; "forgoten" is a typo.
         assert_eq!(corr.len(), 1);
         assert_eq!(corr[0].from, "forgoten");

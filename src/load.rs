@@ -436,6 +436,8 @@ struct RawBot {
     hours: Option<Spanned<RawHours>>,
     #[serde(default)]
     messages: Option<Spanned<RawMessages>>,
+    #[serde(default)]
+    synonyms: SpannedMap<Vec<Texts>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -854,7 +856,11 @@ impl Cx<'_> {
                 }
             }
         }
+        let synonyms = self.per_language(raw.synonyms, |cx, groups| {
+            groups.into_iter().map(|g| cx.texts(g)).collect()
+        });
         Settings {
+            synonyms,
             default_language: default_language
                 .or_else(|| languages.first().copied())
                 .unwrap_or(Language::En),
@@ -1217,6 +1223,9 @@ fn field_shape(key: &str) -> Option<&'static str> {
             "`en: [first phrasing, second phrasing]`, one line per language"
         }
         "pl" | "en" | "lv" | "ru" => "`en: [first text, second text]`",
+        k if k == "synonyms" || k.starts_with("synonyms.") => {
+            "`en: [[parcel, package, shipment], [refund, reimbursement]]`, one line per language"
+        }
         "label" => "`label: { en: Order status }`",
         "answer" => "`en: \"The answer.\"` or `en: [\"Variant one.\", \"Variant two.\"]`",
         "patterns" | "frustration_patterns" | "context" | "follow_ups" => "`[first, second]`",
@@ -1227,16 +1236,42 @@ fn field_shape(key: &str) -> Option<&'static str> {
 
 /// The field whose value is at `line:column`: the key on the same line before the value
 /// (`examples: [..`), or the key of the nearest less indented line above (block lists).
+///
+/// A language key directly under `synonyms:` is reported as `synonyms.en` (and so on),
+/// whose shape (a list of lists) differs from every other per-language list.
 fn key_at(source: &str, line: u32, column: u32) -> Option<String> {
     let lines: Vec<&str> = source.lines().collect();
-    let here = lines.get((line as usize).checked_sub(1)?)?;
+    let (key, at) = key_and_line_at(&lines, line, column)?;
+    if matches!(key.as_str(), "pl" | "en" | "lv" | "ru") {
+        let indent = indent_of(lines[at]);
+        let parent = lines[..at]
+            .iter()
+            .rev()
+            .map(|l| l.trim())
+            .zip(lines[..at].iter().rev().map(|l| indent_of(l)))
+            .find(|(t, i)| !t.is_empty() && !t.starts_with('#') && *i < indent);
+        if parent.is_some_and(|(t, _)| t == "synonyms:") {
+            return Some(format!("synonyms.{key}"));
+        }
+    }
+    Some(key)
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// [`key_at`] before the `synonyms` rule: the key and the index of the line it is on.
+fn key_and_line_at(lines: &[&str], line: u32, column: u32) -> Option<(String, usize)> {
+    let at = (line as usize).checked_sub(1)?;
+    let here = lines.get(at)?;
     let prefix: String = here
         .chars()
         .take((column as usize).saturating_sub(1))
         .collect();
     let trimmed = prefix.trim_end_matches(|c: char| c == '[' || c == '{' || c.is_whitespace());
     if let Some(before) = trimmed.strip_suffix(':') {
-        return last_word(before);
+        return last_word(before).map(|k| (k, at));
     }
     if !prefix
         .trim_matches(|c: char| c == '-' || c.is_whitespace())
@@ -1244,16 +1279,15 @@ fn key_at(source: &str, line: u32, column: u32) -> Option<String> {
     {
         return None;
     }
-    let indent = here.len() - here.trim_start().len();
-    for above in lines[..line as usize - 1].iter().rev() {
+    let indent = indent_of(here);
+    for (k, above) in lines[..at].iter().enumerate().rev() {
         let t = above.trim_start();
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
-        if above.len() - t.len() < indent || (t.starts_with('-') && above.len() - t.len() == indent)
-        {
+        if indent_of(above) < indent || (t.starts_with('-') && indent_of(above) == indent) {
             let t = t.trim_end();
-            return t.strip_suffix(':').and_then(last_word);
+            return t.strip_suffix(':').and_then(last_word).map(|w| (w, k));
         }
     }
     None
@@ -1298,6 +1332,26 @@ mod tests {
 
     fn lines(l: &Loaded) -> Vec<String> {
         l.diagnostics.iter().map(|d| d.to_string()).collect()
+    }
+
+    #[test]
+    fn synonyms_load_with_positions_and_errors_point_at_the_word() {
+        let intents = "intents:\n  - id: hello\n    label: {en: Hello}\n    examples:\n      en: [hi, hello there, good morning]\n    answer:\n      en: Hi!\n";
+        let bot =
+            format!("{BOT}synonyms:\n  en:\n    - [parcel, package]\n    - [send back, return]\n");
+        let l = load_str(
+            Some((Path::new("bot.yaml"), bot.as_str())),
+            &[(Path::new("a.yaml"), intents)],
+        );
+        let groups = &l.content.settings.synonyms[&Language::En];
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0][1].value, "package");
+        let pos = groups[0][1].pos.as_ref().expect("position");
+        assert_eq!((pos.line, pos.column), (10, 16));
+        assert_eq!(
+            lines(&l),
+            vec!["bot.yaml:11:8: error: synonym `send back` is not one word".to_string()]
+        );
     }
 
     #[test]
@@ -1531,5 +1585,13 @@ mod tests {
         let src = "a:\n  examples: x\n  list:\n    - [1]\n";
         assert_eq!(key_at(src, 2, 13).as_deref(), Some("examples"));
         assert_eq!(key_at(src, 4, 7).as_deref(), Some("list"));
+    }
+
+    #[test]
+    fn key_at_names_synonyms_for_their_language_keys() {
+        let src = "synonyms:\n  en: parcel\n  pl:\n    - paczka\nexamples:\n  en: x\n";
+        assert_eq!(key_at(src, 2, 7).as_deref(), Some("synonyms.en"));
+        assert_eq!(key_at(src, 4, 7).as_deref(), Some("synonyms.pl"));
+        assert_eq!(key_at(src, 6, 7).as_deref(), Some("en"));
     }
 }

@@ -165,6 +165,11 @@ pub struct Settings {
     pub hours: Option<BusinessHours>,
     /// The bot's own messages.
     pub messages: Messages,
+    /// Words that mean the same in this content, per language: each group is a list of
+    /// single words, the first one the group's name. Every inflection of every word of a
+    /// group counts as the first word, in the content and in messages alike.
+    #[serde(default)]
+    pub synonyms: PerLanguage<Vec<Vec<Located<String>>>>,
     /// Where the settings came from.
     pub pos: Option<Pos>,
 }
@@ -178,6 +183,7 @@ impl Default for Settings {
             escalation: EscalationRules::default(),
             hours: None,
             messages: Messages::default(),
+            synonyms: PerLanguage::new(),
             pos: None,
         }
     }

@@ -155,6 +155,7 @@ impl Validator<'_> {
         for p in &s.escalation.frustration_patterns {
             self.regex(p, "frustration pattern");
         }
+        self.synonyms();
         let m = &s.messages;
         for (i, (name, map)) in [
             ("fallback", &m.fallback),
@@ -177,6 +178,80 @@ impl Validator<'_> {
                             .or(e.messages_pos.clone())
                             .or(s.pos.clone())),
                     );
+                }
+            }
+        }
+    }
+
+    /// Synonym groups: single words, two or more per group, each word in one group only,
+    /// in declared languages.
+    fn synonyms(&mut self) {
+        let s = self.settings;
+        for (lang, groups) in &s.synonyms {
+            if !s.languages.contains(lang) {
+                let at = groups.iter().flatten().next().and_then(|w| w.pos.clone());
+                self.push(
+                    Diagnostic::warning(
+                        Kind::UnknownLanguage,
+                        format!("synonyms for `{lang}`, which is not in `languages`"),
+                    )
+                    .at(at.or(s.pos.clone())),
+                );
+            }
+            // Folded word -> the first word of the group it was first seen in.
+            let mut seen: HashMap<String, &str> = HashMap::new();
+            for group in groups {
+                let Some(first) = group.first() else {
+                    continue;
+                };
+                if group.len() < 2 {
+                    self.push(
+                        Diagnostic::warning(
+                            Kind::InvalidValue,
+                            format!(
+                                "synonym group `{}` has one word: it changes nothing",
+                                first.value
+                            ),
+                        )
+                        .at(first.pos.clone().or(s.pos.clone()))
+                        .with_hint(
+                            "a group lists words that mean the same, e.g. `[parcel, package]`",
+                        ),
+                    );
+                }
+                for w in group {
+                    let words = w.value.split_whitespace().count();
+                    if words != 1 {
+                        self.push(
+                            Diagnostic::error(
+                                Kind::InvalidValue,
+                                if words == 0 {
+                                    "empty synonym".to_string()
+                                } else {
+                                    format!("synonym `{}` is not one word", w.value)
+                                },
+                            )
+                            .at(w.pos.clone().or(s.pos.clone()))
+                            .with_hint("synonyms are single words; put phrases in an intent's `keywords` or `examples`"),
+                        );
+                        continue;
+                    }
+                    let folded = crate::normalize::fold(w.value.trim());
+                    if let Some(other) = seen.get(&folded) {
+                        self.push(
+                            Diagnostic::error(
+                                Kind::InvalidValue,
+                                format!(
+                                    "`{}` is already a synonym of `{other}` ({lang})",
+                                    w.value.trim()
+                                ),
+                            )
+                            .at(w.pos.clone().or(s.pos.clone()))
+                            .with_hint("a word can be in one synonym group only; merge the groups"),
+                        );
+                    } else {
+                        seen.insert(folded, first.value.as_str());
+                    }
                 }
             }
         }
@@ -655,5 +730,49 @@ mod tests {
         let mut c = content(vec![]);
         c.settings.default_language = Language::Pl;
         assert_eq!(kinds(&c), vec![Kind::UnknownLanguage]);
+    }
+
+    #[test]
+    fn synonyms_are_single_words_in_one_group_of_a_declared_language() {
+        let mut c = content(vec![intent("a", &["where is my parcel"], "x")]);
+        let group = |words: &[&str]| -> Vec<Located<String>> {
+            words.iter().map(|w| Located::new(w.to_string())).collect()
+        };
+        c.settings.synonyms.insert(
+            Language::En,
+            vec![
+                group(&["parcel", "package"]),
+                group(&["send back", "return"]),
+                group(&["lonely"]),
+                group(&["box", "Package"]),
+                group(&["  "]),
+            ],
+        );
+        let d = validate(&c);
+        let messages: Vec<String> = d.iter().map(|d| d.message().to_string()).collect();
+        assert!(
+            messages.contains(&"synonym `send back` is not one word".to_string()),
+            "{messages:?}"
+        );
+        assert!(messages.iter().any(|m| m.contains("`lonely` has one word")));
+        assert!(messages.contains(&"`Package` is already a synonym of `parcel` (en)".to_string()));
+        assert!(messages.contains(&"empty synonym".to_string()));
+        assert_eq!(
+            d.iter()
+                .filter(|d| d.severity() == crate::diag::Severity::Error)
+                .count(),
+            3
+        );
+        c.settings.synonyms.clear();
+        c.settings.languages = vec![Language::En];
+        c.settings
+            .synonyms
+            .insert(Language::Lv, vec![group(&["paka", "sutijums"])]);
+        let d = validate(&c);
+        assert!(
+            d.iter().any(|d| d.kind() == Kind::UnknownLanguage
+                && d.message() == "synonyms for `lv`, which is not in `languages`"),
+            "{d:?}"
+        );
     }
 }

@@ -365,3 +365,40 @@ fn nearly_identical_examples_of_two_intents_are_reported_as_conflicts() {
     .expect("valid content");
     assert!(clean.conflicts(0.7).is_empty());
 }
+
+#[test]
+fn synonyms_make_a_word_count_as_its_group_s_first_word() {
+    let loaded = faqbot::load_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/intents"));
+    assert!(!loaded.has_errors());
+    let with = Bot::from_content(loaded.content.clone()).expect("bundled content compiles");
+    let mut plain = loaded.content;
+    assert!(
+        !plain.settings.synonyms.is_empty(),
+        "the bundled bot.yaml declares synonyms"
+    );
+    plain.settings.synonyms.clear();
+    let without = Bot::from_content(plain).expect("compiles without synonyms");
+    // "бандероль" appears in no example; bot.yaml makes it a synonym of "посылка".
+    for (text, lang) in [
+        ("где моя бандероль", Language::Ru),
+        ("where is my shipment", Language::En),
+    ] {
+        let input = || Input::new(text).language(lang);
+        let a = with.respond_with(&mut Session::new(), input());
+        let b = without.respond_with(&mut Session::new(), input());
+        assert_eq!(a.kind(), DecisionKind::Answer, "{text}: {a:?}");
+        assert_eq!(a.intent(), Some("order_status"));
+        assert!(
+            a.confidence() > b.confidence() + 0.05,
+            "{text}: with synonyms {} vs without {}",
+            a.confidence(),
+            b.confidence()
+        );
+        let x = a.explanation().expect("explained");
+        assert_eq!(x.synonyms.len(), 1, "{x:?}");
+        assert!(b.explanation().unwrap().synonyms.is_empty());
+    }
+    // The group's own words are not reported as synonyms.
+    let d = with.respond(&mut Session::new(), "где моя посылка");
+    assert!(d.explanation().unwrap().synonyms.is_empty());
+}

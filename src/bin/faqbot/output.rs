@@ -112,6 +112,9 @@ fn explain_tree(x: &Explanation) -> String {
     for c in &x.corrections {
         let _ = writeln!(s, "  typo: {} -> {} ({} edit(s))", c.from, c.to, c.distance);
     }
+    for (from, to) in &x.synonyms {
+        let _ = writeln!(s, "  synonym: {from} -> {to}");
+    }
     for (k, c) in x.candidates.iter().enumerate() {
         let role = match k {
             0 => "best",
