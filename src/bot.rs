@@ -374,6 +374,18 @@ impl Bot {
         self.respond_with(session, Input::new(message))
     }
 
+    /// Does the content use this folded word, or another word with its stem (after
+    /// synonyms)? Stop words and numbers count as known.
+    pub(crate) fn knows_word(&self, folded: &str, lang: Language) -> bool {
+        let inner = &*self.inner;
+        if inner.index.knows(folded) {
+            return true;
+        }
+        let mut stem = String::new();
+        let (stop, number) = inner.analyzer.analyze_folded(folded, lang, &mut stem);
+        stop || number || inner.index.knows_stem(&stem)
+    }
+
     /// The stems of folded content words (stop words and numbers left out), as the
     /// bot's analyser makes them: for grouping messages in reports.
     pub(crate) fn content_stems(&self, folded_words: &[String], lang: Language) -> Vec<String> {

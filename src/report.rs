@@ -11,7 +11,9 @@
 //! and each joins the group whose first message shares the largest part of its content
 //! stems (Jaccard similarity at least [`JOIN_SIMILARITY`]), or starts a group of its own.
 //! Each group says which intents the bot came closest to, so an editor sees whether to add
-//! an example to an existing intent or to write a new one.
+//! an example to an existing intent or to write a new one; and the report lists the words
+//! of unanswered messages that the content does not know at all, the candidates for
+//! `synonyms` in `bot.yaml`.
 //!
 //! ```
 //! use faqbot::{report, Bot, Input};
@@ -38,6 +40,8 @@ pub const JOIN_SIMILARITY: f32 = 0.5;
 const MESSAGES_PER_GROUP: usize = 5;
 /// Nearest intents kept per group.
 const NEAREST_PER_GROUP: usize = 3;
+/// Unknown words reported, most frequent first.
+const UNKNOWN_WORDS: usize = 30;
 
 /// The report.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -54,6 +58,21 @@ pub struct Unanswered {
     pub fallback: usize,
     /// The clarified and fallback messages, grouped; the largest group first.
     pub groups: Vec<UnansweredGroup>,
+    /// Words of those messages that the content does not know (no example, keyword or
+    /// synonym has them or their stem, and they are not typos of a known word), most
+    /// frequent first (at most 30): candidates for synonyms or new examples.
+    pub unknown_words: Vec<UnknownWord>,
+}
+
+/// A word customers used that the content does not know.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UnknownWord {
+    /// The word, normalised (lower case, no diacritics).
+    pub word: String,
+    /// The language of the messages it came in (the first one).
+    pub language: Language,
+    /// In how many unanswered messages (repeats included).
+    pub count: usize,
 }
 
 /// Messages that say about the same thing and that the bot did not answer.
@@ -116,6 +135,8 @@ pub fn unanswered<'a>(bot: &Bot, messages: impl IntoIterator<Item = Input<'a>>) 
     // Same language and the same content words (or, without any, the same folded text):
     // the same message.
     let mut seen: HashMap<(Language, String), usize> = HashMap::new();
+    // Unknown word -> (count, first language, first seen).
+    let mut unknown: HashMap<String, (usize, Language, usize)> = HashMap::new();
     for input in messages {
         if input.text.trim().is_empty() {
             continue;
@@ -145,6 +166,15 @@ pub fn unanswered<'a>(bot: &Bot, messages: impl IntoIterator<Item = Input<'a>>) 
         };
         let language = explanation.language.unwrap_or(decision.language());
         let words = explanation.tokens.clone();
+        for (k, w) in words.iter().enumerate() {
+            let corrected = explanation.corrections.iter().any(|c| &c.from == w);
+            // Counted once per message.
+            if corrected || words[..k].contains(w) || bot.knows_word(w, language) {
+                continue;
+            }
+            let next = unknown.len();
+            unknown.entry(w.clone()).or_insert((0, language, next)).0 += 1;
+        }
         let key = if words.is_empty() {
             crate::normalize::fold(input.text.trim())
         } else {
@@ -180,6 +210,17 @@ pub fn unanswered<'a>(bot: &Bot, messages: impl IntoIterator<Item = Input<'a>>) 
         }
     }
     report.groups = group(distinct);
+    let mut unknown: Vec<(String, (usize, Language, usize))> = unknown.into_iter().collect();
+    unknown.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .2.cmp(&b.1 .2)));
+    report.unknown_words = unknown
+        .into_iter()
+        .take(UNKNOWN_WORDS)
+        .map(|(word, (count, language, _))| UnknownWord {
+            word,
+            language,
+            count,
+        })
+        .collect();
     report
 }
 

@@ -171,11 +171,16 @@ fn unanswered_groups_a_log_and_reports_json() {
     for key in ["fallback", "language", "words", "nearest"] {
         assert!(groups[0].get(key).is_some(), "missing {key}: {v}");
     }
+    assert_eq!(v["unknown_words"][0]["word"], "gift", "{v}");
     // The table says the same.
     let (code, out, _) = run(&["unanswered", "--intents", INTENTS, log.to_str().unwrap()]);
     assert_eq!(code, 0);
     assert!(out.starts_with("4 messages: 1 answered"), "{out}");
     assert!(out.contains("2× do you sell gift cards"), "{out}");
+    assert!(
+        out.contains("words the content does not know (synonyms or examples to add?): gift (2)"),
+        "{out}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

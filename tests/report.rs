@@ -102,3 +102,26 @@ fn languages_and_garbage_do_not_mix() {
     assert_eq!(pl.len(), 1, "{r:#?}");
     assert!(r.groups.iter().any(|g| g.language == Language::Ru));
 }
+
+#[test]
+fn words_the_content_does_not_know_are_counted_per_message() {
+    let bot = bot();
+    let r = run(
+        &bot,
+        &[
+            "do you sell gift cards",
+            "do you sell gift cards",
+            // "pleese" is a typo of a known word: not reported.
+            "can i get gift wrapping pleese",
+            // Answered: its words are not looked at.
+            "gdzie jest moja paczka",
+        ],
+    );
+    let words: Vec<(&str, usize)> = r
+        .unknown_words
+        .iter()
+        .map(|w| (w.word.as_str(), w.count))
+        .collect();
+    assert_eq!(words, vec![("gift", 3), ("wrapping", 1)], "{r:#?}");
+    assert!(r.unknown_words.iter().all(|w| w.language == Language::En));
+}

@@ -107,6 +107,17 @@ fn table(r: &Unanswered, top: usize) -> String {
         r.fallback,
         r.groups.len()
     );
+    if !r.unknown_words.is_empty() {
+        let words: Vec<String> = r
+            .unknown_words
+            .iter()
+            .map(|w| format!("{} ({})", w.word, w.count))
+            .collect();
+        s.push_str(&format!(
+            "words the content does not know (synonyms or examples to add?): {}\n",
+            words.join(", ")
+        ));
+    }
     for (k, g) in r.groups.iter().take(top).enumerate() {
         let nearest: Vec<String> = g
             .nearest
