@@ -220,7 +220,13 @@ impl Validator<'_> {
                     );
                 }
                 for w in group {
-                    let words = w.value.split_whitespace().count();
+                    // Words as the analyser splits them ("e-mail" is two).
+                    let mut folded = String::new();
+                    let mut words = 0;
+                    crate::analyze::for_each_folded_word(&w.value, &mut String::new(), |f| {
+                        words += 1;
+                        folded = f.to_string();
+                    });
                     if words != 1 {
                         self.push(
                             Diagnostic::error(
@@ -236,7 +242,6 @@ impl Validator<'_> {
                         );
                         continue;
                     }
-                    let folded = crate::normalize::fold(w.value.trim());
                     if let Some(other) = seen.get(&folded) {
                         self.push(
                             Diagnostic::error(
@@ -746,6 +751,7 @@ mod tests {
                 group(&["lonely"]),
                 group(&["box", "Package"]),
                 group(&["  "]),
+                group(&["e-mail", "mail"]),
             ],
         );
         let d = validate(&c);
@@ -757,11 +763,12 @@ mod tests {
         assert!(messages.iter().any(|m| m.contains("`lonely` has one word")));
         assert!(messages.contains(&"`Package` is already a synonym of `parcel` (en)".to_string()));
         assert!(messages.contains(&"empty synonym".to_string()));
+        assert!(messages.contains(&"synonym `e-mail` is not one word".to_string()));
         assert_eq!(
             d.iter()
                 .filter(|d| d.severity() == crate::diag::Severity::Error)
                 .count(),
-            3
+            4
         );
         c.settings.synonyms.clear();
         c.settings.languages = vec![Language::En];
