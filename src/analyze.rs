@@ -65,6 +65,8 @@ struct Inner {
     synonyms: [HashMap<String, String>; 4],
     /// By language index: the stem of a group's first word → that word, folded.
     group_words: [HashMap<String, String>; 4],
+    /// Every word of every group, folded, with its language.
+    members: Vec<(Language, String)>,
 }
 
 impl fmt::Debug for Analyzer {
@@ -87,12 +89,13 @@ impl Default for Analyzer {
 impl Analyzer {
     /// Builds the analyser: stemmers for pl/en/ru, the Latvian stripper, stop lists.
     pub fn new() -> Analyzer {
-        Analyzer::with_synonym_stems(Default::default(), Default::default())
+        Analyzer::with_synonym_stems(Default::default(), Default::default(), Vec::new())
     }
 
     fn with_synonym_stems(
         synonyms: [HashMap<String, String>; 4],
         group_words: [HashMap<String, String>; 4],
+        members: Vec<(Language, String)>,
     ) -> Analyzer {
         let stop = stopwords::STOP.map(|list| list.iter().copied().collect::<StopSet>());
         Analyzer {
@@ -106,6 +109,7 @@ impl Analyzer {
                 stop,
                 synonyms,
                 group_words,
+                members,
             }),
         }
     }
@@ -130,6 +134,7 @@ impl Analyzer {
         let plain = Analyzer::new();
         let mut synonyms: [HashMap<String, String>; 4] = Default::default();
         let mut group_words: [HashMap<String, String>; 4] = Default::default();
+        let mut members = Vec::new();
         let mut stem = String::new();
         for (lang, words) in groups {
             let Some(first) = words.first() else {
@@ -144,13 +149,21 @@ impl Analyzer {
                 .or_insert(folded);
             let map = &mut synonyms[lang.index()];
             for w in words {
+                let mut folded = String::new();
+                fold_word_into(w.as_ref(), &mut folded);
+                members.push((lang, folded));
                 plain.stem_word(w.as_ref(), lang, &mut stem);
                 // The canonical stem is claimed too (mapping to itself), so that a later
                 // group cannot move it and leave this group's other words behind.
                 map.entry(stem.clone()).or_insert_with(|| canonical.clone());
             }
         }
-        Analyzer::with_synonym_stems(synonyms, group_words)
+        Analyzer::with_synonym_stems(synonyms, group_words, members)
+    }
+
+    /// Every word of every synonym group, folded, with its language.
+    pub(crate) fn synonym_members(&self) -> &[(Language, String)] {
+        &self.inner.members
     }
 
     /// The folded first word of the synonym group whose stem is `stem`, if any: a word of

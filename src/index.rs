@@ -991,6 +991,38 @@ impl Index {
         );
         drop((last_example, in_intent));
         drop(words);
+        // Synonyms that no example uses still take typo corrections: each joins the
+        // vocabulary with its group's stem feature and n-grams, when the content uses the
+        // group at all.
+        for (lang, folded) in analyzer.synonym_members() {
+            let (lang, folded) = (*lang, folded.as_str());
+            if vocab.contains_key(folded) {
+                continue;
+            }
+            let (stop, number) = analyzer.analyze_folded(folded, lang, &mut stem);
+            push_key(&mut key, TAG_WORD, &stem);
+            let Some(&word_f) = table.features.get(key.as_str()) else {
+                continue;
+            };
+            if stop || number {
+                continue;
+            }
+            let g0 = gram_ids.len() as u32;
+            let source = analyzer.synonym_word(&stem, lang).unwrap_or(folded);
+            for_each_ngram(source, &mut key, |k| {
+                if let Some(&f) = table.features.get(k) {
+                    gram_ids.push(f);
+                }
+            });
+            vocab.insert(folded.into(), vocab_words.len() as u32);
+            vocab_words.push(VocabWord {
+                folded: folded.into(),
+                stem: stem.as_str().into(),
+                lang,
+                word_f,
+                grams: (g0, gram_ids.len() as u32),
+            });
+        }
 
         let FeatureTable {
             features,

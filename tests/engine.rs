@@ -401,4 +401,11 @@ fn synonyms_make_a_word_count_as_its_group_s_first_word() {
     // The group's own words are not reported as synonyms.
     let d = with.respond(&mut Session::new(), "где моя посылка");
     assert!(d.explanation().unwrap().synonyms.is_empty());
+    // A typo of a synonym that no example uses is corrected to it (only bot.yaml has
+    // "бандероль"), and answers like the word itself.
+    let d = with.respond(&mut Session::new(), "где моя бандэроль");
+    assert_eq!(d.intent(), Some("order_status"), "{d:?}");
+    let x = d.explanation().unwrap();
+    assert_eq!(x.corrections.len(), 1);
+    assert_eq!(x.corrections[0].to, "бандероль");
 }
