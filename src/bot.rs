@@ -386,6 +386,18 @@ impl Bot {
         stop || number || inner.index.knows_stem(&stem)
     }
 
+    /// The content words of a text (stop words and numbers left out) as (folded, stem)
+    /// pairs, as the bot's analyser makes them.
+    pub(crate) fn content_words(&self, text: &str, lang: Language) -> Vec<(String, String)> {
+        let mut analyzed = crate::analyze::Analyzed::new();
+        self.inner.analyzer.analyze(text, lang, &mut analyzed);
+        analyzed
+            .iter()
+            .filter(|t| !t.stop && !t.is_number)
+            .map(|t| (t.folded.to_string(), t.stem.to_string()))
+            .collect()
+    }
+
     /// The stems of folded content words (stop words and numbers left out), as the
     /// bot's analyser makes them: for grouping messages in reports.
     pub(crate) fn content_stems(&self, folded_words: &[String], lang: Language) -> Vec<String> {

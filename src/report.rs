@@ -73,6 +73,23 @@ pub struct UnknownWord {
     pub language: Language,
     /// In how many unanswered messages (repeats included).
     pub count: usize,
+    /// A known word that stood in its place: in messages where it was the only unknown
+    /// word, the nearest example of a candidate intent had the message's other content
+    /// words plus exactly this one. Given when that held for the same word in at least
+    /// two of those messages and in at least half of them. A synonym to consider.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_place_of: Option<String>,
+}
+
+/// What the report gathers about one unknown word.
+struct Unknown {
+    count: usize,
+    language: Language,
+    first_seen: usize,
+    /// Messages in which it was the only unknown word.
+    alone: usize,
+    /// Known words found in its place in those messages, with how often.
+    in_place_of: Vec<(String, usize)>,
 }
 
 /// Messages that say about the same thing and that the bot did not answer.
@@ -135,8 +152,7 @@ pub fn unanswered<'a>(bot: &Bot, messages: impl IntoIterator<Item = Input<'a>>) 
     // Same language and the same content words (or, without any, the same folded text):
     // the same message.
     let mut seen: HashMap<(Language, String), usize> = HashMap::new();
-    // Unknown word -> (count, first language, first seen).
-    let mut unknown: HashMap<String, (usize, Language, usize)> = HashMap::new();
+    let mut unknown: HashMap<String, Unknown> = HashMap::new();
     for input in messages {
         if input.text.trim().is_empty() {
             continue;
@@ -166,14 +182,38 @@ pub fn unanswered<'a>(bot: &Bot, messages: impl IntoIterator<Item = Input<'a>>) 
         };
         let language = explanation.language.unwrap_or(decision.language());
         let words = explanation.tokens.clone();
+        let mut new_words: Vec<&String> = Vec::new();
         for (k, w) in words.iter().enumerate() {
             let corrected = explanation.corrections.iter().any(|c| &c.from == w);
             // Counted once per message.
             if corrected || words[..k].contains(w) || bot.knows_word(w, language) {
                 continue;
             }
+            new_words.push(w);
             let next = unknown.len();
-            unknown.entry(w.clone()).or_insert((0, language, next)).0 += 1;
+            unknown
+                .entry(w.clone())
+                .or_insert(Unknown {
+                    count: 0,
+                    language,
+                    first_seen: next,
+                    alone: 0,
+                    in_place_of: Vec::new(),
+                })
+                .count += 1;
+        }
+        if let [w] = new_words[..] {
+            let like = in_place_of(bot, &words, w, explanation, language);
+            let Some(u) = unknown.get_mut(w) else {
+                continue;
+            };
+            u.alone += 1;
+            if let Some(like) = like {
+                match u.in_place_of.iter_mut().find(|(x, _)| *x == like) {
+                    Some((_, n)) => *n += 1,
+                    None => u.in_place_of.push((like, 1)),
+                }
+            }
         }
         let key = if words.is_empty() {
             crate::normalize::fold(input.text.trim())
@@ -210,18 +250,65 @@ pub fn unanswered<'a>(bot: &Bot, messages: impl IntoIterator<Item = Input<'a>>) 
         }
     }
     report.groups = group(distinct);
-    let mut unknown: Vec<(String, (usize, Language, usize))> = unknown.into_iter().collect();
-    unknown.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .2.cmp(&b.1 .2)));
+    let mut unknown: Vec<(String, Unknown)> = unknown.into_iter().collect();
+    unknown.sort_by(|a, b| {
+        b.1.count
+            .cmp(&a.1.count)
+            .then(a.1.first_seen.cmp(&b.1.first_seen))
+    });
     report.unknown_words = unknown
         .into_iter()
         .take(UNKNOWN_WORDS)
-        .map(|(word, (count, language, _))| UnknownWord {
+        .map(|(word, u)| UnknownWord {
             word,
-            language,
-            count,
+            language: u.language,
+            count: u.count,
+            // The most frequent (the first found on a tie), if it is frequent enough.
+            in_place_of: u
+                .in_place_of
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1 .1.cmp(&b.1 .1).then(b.0.cmp(&a.0)))
+                .filter(|(_, (_, n))| *n >= 2 && 2 * n >= u.alone)
+                .map(|(_, (w, _))| w.clone()),
         })
         .collect();
     report
+}
+
+/// The known word that stands where `unknown` stands: the nearest example of one of the
+/// message's candidate intents (best first) whose content words are the message's other
+/// content words plus exactly one more, by stem.
+fn in_place_of(
+    bot: &Bot,
+    words: &[String],
+    unknown: &str,
+    explanation: &crate::decide::Explanation,
+    language: Language,
+) -> Option<String> {
+    let rest: Vec<String> = words.iter().filter(|w| *w != unknown).cloned().collect();
+    let others = bot.content_stems(&rest, language);
+    if others.is_empty() {
+        return None;
+    }
+    explanation
+        .candidates
+        .iter()
+        .filter_map(|c| c.example.as_deref())
+        .find_map(|example| {
+            let example = bot.content_words(example, language);
+            let extra: Vec<&(String, String)> = example
+                .iter()
+                .filter(|(_, stem)| !others.contains(stem))
+                .collect();
+            let covers = others
+                .iter()
+                .all(|s| example.iter().any(|(_, stem)| stem == s));
+            match extra[..] {
+                [(folded, _)] if covers => Some(folded.clone()),
+                _ => None,
+            }
+        })
 }
 
 /// Shared distinct stems over all distinct stems of two sorted, deduplicated lists.

@@ -125,3 +125,23 @@ fn words_the_content_does_not_know_are_counted_per_message() {
     assert_eq!(words, vec![("gift", 3), ("wrapping", 1)], "{r:#?}");
     assert!(r.unknown_words.iter().all(|w| w.language == Language::En));
 }
+
+#[test]
+fn an_unknown_word_standing_where_a_known_one_stands_gets_it_as_a_suggestion() {
+    let bot = bot();
+    // "consignment" is in no example; "where is my order" is one (order_status).
+    let log = [
+        "where is my consignment",
+        "where is my consignment",
+        "where is the consignment",
+        "how long does a consignment take",
+    ];
+    let r = run(&bot, &log);
+    assert_eq!(r.answered, 0, "{r:#?}");
+    let w = &r.unknown_words[0];
+    assert_eq!((w.word.as_str(), w.count), ("consignment", 4));
+    assert_eq!(w.in_place_of.as_deref(), Some("order"), "{r:#?}");
+    // One message is not enough to suggest anything.
+    let r = run(&bot, &log[..1]);
+    assert_eq!(r.unknown_words[0].in_place_of, None);
+}

@@ -111,7 +111,10 @@ fn table(r: &Unanswered, top: usize) -> String {
         let words: Vec<String> = r
             .unknown_words
             .iter()
-            .map(|w| format!("{} ({})", w.word, w.count))
+            .map(|w| match &w.in_place_of {
+                Some(like) => format!("{} ({}, in place of \"{like}\")", w.word, w.count),
+                None => format!("{} ({})", w.word, w.count),
+            })
             .collect();
         s.push_str(&format!(
             "words the content does not know (synonyms or examples to add?): {}\n",
