@@ -182,39 +182,7 @@ pub fn unanswered<'a>(bot: &Bot, messages: impl IntoIterator<Item = Input<'a>>) 
         };
         let language = explanation.language.unwrap_or(decision.language());
         let words = explanation.tokens.clone();
-        let mut new_words: Vec<&String> = Vec::new();
-        for (k, w) in words.iter().enumerate() {
-            let corrected = explanation.corrections.iter().any(|c| &c.from == w);
-            // Counted once per message.
-            if corrected || words[..k].contains(w) || bot.knows_word(w, language) {
-                continue;
-            }
-            new_words.push(w);
-            let next = unknown.len();
-            unknown
-                .entry(w.clone())
-                .or_insert(Unknown {
-                    count: 0,
-                    language,
-                    first_seen: next,
-                    alone: 0,
-                    in_place_of: Vec::new(),
-                })
-                .count += 1;
-        }
-        if let [w] = new_words[..] {
-            let like = in_place_of(bot, &words, w, explanation, language);
-            let Some(u) = unknown.get_mut(w) else {
-                continue;
-            };
-            u.alone += 1;
-            if let Some(like) = like {
-                match u.in_place_of.iter_mut().find(|(x, _)| *x == like) {
-                    Some((_, n)) => *n += 1,
-                    None => u.in_place_of.push((like, 1)),
-                }
-            }
-        }
+        note_unknown_words(bot, explanation, &words, language, &mut unknown);
         let key = if words.is_empty() {
             crate::normalize::fold(input.text.trim())
         } else {
@@ -274,6 +242,50 @@ pub fn unanswered<'a>(bot: &Bot, messages: impl IntoIterator<Item = Input<'a>>) 
         })
         .collect();
     report
+}
+
+/// Counts the words of one unanswered message that the content does not know, and for a
+/// message with exactly one, the known word found in its place (see [`in_place_of`]).
+fn note_unknown_words(
+    bot: &Bot,
+    explanation: &crate::decide::Explanation,
+    words: &[String],
+    language: Language,
+    unknown: &mut HashMap<String, Unknown>,
+) {
+    let mut new_words: Vec<&String> = Vec::new();
+    for (k, w) in words.iter().enumerate() {
+        let corrected = explanation.corrections.iter().any(|c| &c.from == w);
+        // Counted once per message.
+        if corrected || words[..k].contains(w) || bot.knows_word(w, language) {
+            continue;
+        }
+        new_words.push(w);
+        let next = unknown.len();
+        unknown
+            .entry(w.clone())
+            .or_insert(Unknown {
+                count: 0,
+                language,
+                first_seen: next,
+                alone: 0,
+                in_place_of: Vec::new(),
+            })
+            .count += 1;
+    }
+    let [w] = new_words[..] else {
+        return;
+    };
+    let like = in_place_of(bot, words, w, explanation, language);
+    if let Some(u) = unknown.get_mut(w) {
+        u.alone += 1;
+        if let Some(like) = like {
+            match u.in_place_of.iter_mut().find(|(x, _)| *x == like) {
+                Some((_, n)) => *n += 1,
+                None => u.in_place_of.push((like, 1)),
+            }
+        }
+    }
 }
 
 /// The known word that stands where `unknown` stands: the nearest example of one of the
