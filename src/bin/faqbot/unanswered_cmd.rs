@@ -99,13 +99,14 @@ pub(crate) fn run(args: UnansweredArgs) -> Result<ExitCode> {
 fn table(r: &Unanswered, top: usize) -> String {
     let mut s = format!(
         "{} messages: {} answered, {} handed to a human, {} clarified, {} not understood \
-         (fallback); {} groups\n",
+         (fallback); {} group{}\n",
         r.messages,
         r.answered,
         r.escalated,
         r.clarified,
         r.fallback,
-        r.groups.len()
+        r.groups.len(),
+        if r.groups.len() == 1 { "" } else { "s" }
     );
     if !r.unknown_words.is_empty() {
         let words: Vec<String> = r
