@@ -98,9 +98,10 @@ pub(crate) fn run(args: UnansweredArgs) -> Result<ExitCode> {
 /// The human-readable report: totals, then the largest groups with their messages.
 fn table(r: &Unanswered, top: usize) -> String {
     let mut s = format!(
-        "{} messages: {} answered, {} handed to a human, {} clarified, {} not understood \
+        "{} message{}: {} answered, {} handed to a human, {} clarified, {} not understood \
          (fallback); {} group{}\n",
         r.messages,
+        if r.messages == 1 { "" } else { "s" },
         r.answered,
         r.escalated,
         r.clarified,
