@@ -8,7 +8,7 @@
 //! languages, too few examples, and threshold sanity.
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::diag::{Diagnostic, DiagnosticKind as Kind};
@@ -66,7 +66,28 @@ pub(crate) fn validate_with(content: &Content, extras: &LoadedExtras) -> Vec<Dia
         v.intent(intent);
     }
     v.references(&content.intents);
+    v.synonym_conflicts(&content.intents);
     v.diags
+}
+
+/// Two synonyms whose uses share less than this (see `Validator::synonym_conflicts`) are
+/// reported: half of each word's uses in the same intents as the other's.
+const SYNONYM_MIN_OVERLAP: f64 = 0.5;
+/// Uses (examples and keywords) a synonym needs before its overlap is judged.
+const SYNONYM_MIN_USES: usize = 3;
+
+/// How alike two words' uses are: the sum over intents of the smaller of the two shares.
+fn overlap(a: &BTreeMap<&str, usize>, b: &BTreeMap<&str, usize>) -> f64 {
+    let (na, nb) = (a.values().sum::<usize>(), b.values().sum::<usize>());
+    if na == 0 || nb == 0 {
+        return 1.0;
+    }
+    a.iter()
+        .filter_map(|(i, &x)| {
+            let y = *b.get(i)?;
+            Some((x as f64 / na as f64).min(y as f64 / nb as f64))
+        })
+        .sum()
 }
 
 /// A hasher for keys that are already hashes: passes the `u64` through.
@@ -256,6 +277,95 @@ impl Validator<'_> {
                         );
                     } else {
                         seen.insert(folded, first.value.as_str());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Synonyms that the content uses to tell intents apart: two words of a group whose
+    /// examples and keywords fall in mostly different intents ("refund" in refund
+    /// intents, "return" in return intents) would, as synonyms, make those intents look
+    /// alike. The overlap of two words is the sum over intents of the smaller of their
+    /// shares of each word's uses; below [`SYNONYM_MIN_OVERLAP`] it is reported, for
+    /// words used at least [`SYNONYM_MIN_USES`] times.
+    fn synonym_conflicts(&mut self, intents: &[IntentDef]) {
+        let s = self.settings;
+        if s.synonyms.is_empty() {
+            return;
+        }
+        let analyzer = crate::analyze::Analyzer::new();
+        let mut stem = String::new();
+        let mut buf = String::new();
+        for (&lang, groups) in &s.synonyms {
+            // Stem (without synonyms) -> uses per intent (examples and keywords).
+            let mut uses: HashMap<String, BTreeMap<&str, usize>> = HashMap::new();
+            for w in groups.iter().flatten() {
+                analyzer.stem_word(w.value.trim(), lang, &mut stem);
+                uses.entry(stem.clone()).or_default();
+            }
+            // Each distinct word is stemmed once: is its stem one of the group words'?
+            let mut stem_of: HashMap<String, Option<String>> = HashMap::new();
+            for intent in intents {
+                let texts = intent.examples.get(&lang).into_iter().flatten();
+                let keywords = intent.keywords.get(&lang).into_iter().flatten();
+                for text in texts.chain(keywords) {
+                    crate::analyze::for_each_folded_word(&text.value, &mut buf, |folded| {
+                        if !stem_of.contains_key(folded) {
+                            analyzer.stem_word(folded, lang, &mut stem);
+                            let wanted = uses.contains_key(stem.as_str()).then(|| stem.clone());
+                            stem_of.insert(folded.to_string(), wanted);
+                        }
+                        let wanted = stem_of.get(folded).and_then(Option::as_ref);
+                        if let Some(u) = wanted.and_then(|w| uses.get_mut(w)) {
+                            *u.entry(intent.id.value.as_str()).or_default() += 1;
+                        }
+                    });
+                }
+            }
+            for group in groups {
+                let used: Vec<(&Located<String>, &BTreeMap<&str, usize>)> = group
+                    .iter()
+                    .filter_map(|w| {
+                        analyzer.stem_word(w.value.trim(), lang, &mut stem);
+                        let u = uses.get(stem.as_str())?;
+                        // A word used once or twice says little about where it belongs.
+                        (u.values().sum::<usize>() >= SYNONYM_MIN_USES).then_some((w, u))
+                    })
+                    .collect();
+                // Each word once, at its first conflict with an earlier word.
+                'words: for (j, (b, b_uses)) in used.iter().enumerate() {
+                    for (a, a_uses) in &used[..j] {
+                        if std::ptr::eq(*a_uses, *b_uses) {
+                            continue; // the same stem
+                        }
+                        if overlap(a_uses, b_uses) < SYNONYM_MIN_OVERLAP {
+                            let top = |u: &BTreeMap<&str, usize>| {
+                                let mut v: Vec<(&str, usize)> =
+                                    u.iter().map(|(i, n)| (*i, *n)).collect();
+                                v.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
+                                v.iter()
+                                    .take(2)
+                                    .map(|(i, _)| format!("`{i}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            };
+                            self.push(
+                                Diagnostic::warning(
+                                    Kind::Conflict,
+                                    format!(
+                                        "synonyms `{}` and `{}` are mostly used by different intents ({}; {}): as synonyms they stop telling them apart",
+                                        a.value.trim(),
+                                        b.value.trim(),
+                                        top(a_uses),
+                                        top(b_uses)
+                                    ),
+                                )
+                                .at(b.pos.clone().or(s.pos.clone()))
+                                .with_hint("keep words that separate intents out of synonym groups"),
+                            );
+                            continue 'words;
+                        }
                     }
                 }
             }
@@ -781,5 +891,52 @@ mod tests {
                 && d.message() == "synonyms for `lv`, which is not in `languages`"),
             "{d:?}"
         );
+    }
+
+    #[test]
+    fn synonyms_that_separate_intents_are_reported() {
+        let group = |words: &[&str]| -> Vec<Located<String>> {
+            words.iter().map(|w| Located::new(w.to_string())).collect()
+        };
+        let c = |groups: Vec<Vec<Located<String>>>| {
+            let mut c = content(vec![
+                intent(
+                    "refund_time",
+                    &[
+                        "when is my refund",
+                        "refund status",
+                        "no refund yet",
+                        "parcel refund",
+                    ],
+                    "x",
+                ),
+                intent(
+                    "return_item",
+                    &[
+                        "how to return",
+                        "return a parcel",
+                        "can i return it",
+                        "return package",
+                    ],
+                    "x",
+                ),
+            ]);
+            c.settings.synonyms.insert(Language::En, groups);
+            c
+        };
+        let conflicts = |c: &Content| {
+            validate(c)
+                .into_iter()
+                .filter(|d| d.kind() == Kind::Conflict)
+                .map(|d| d.message().to_string())
+                .collect::<Vec<_>>()
+        };
+        let found = conflicts(&c(vec![group(&["refund", "return"])]));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("synonyms `refund` and `return` are mostly used by different intents (`refund_time`; `return_item`)"), "{found:?}");
+        // Used in the same intents (or too rarely to tell): nothing to report.
+        assert!(conflicts(&c(vec![group(&["return", "returns"])])).is_empty());
+        assert!(conflicts(&c(vec![group(&["parcel", "package"])])).is_empty());
+        assert!(conflicts(&c(vec![group(&["refund", "package"])])).is_empty());
     }
 }
