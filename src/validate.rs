@@ -298,12 +298,24 @@ impl Validator<'_> {
         let mut stem = String::new();
         let mut buf = String::new();
         for (&lang, groups) in &s.synonyms {
-            // Stem (without synonyms) -> uses per intent (examples and keywords).
-            let mut uses: HashMap<String, BTreeMap<&str, usize>> = HashMap::new();
-            for w in groups.iter().flatten() {
-                analyzer.stem_word(w.value.trim(), lang, &mut stem);
-                uses.entry(stem.clone()).or_default();
-            }
+            // Every group word's stem (without synonyms), in group order.
+            let stems: Vec<Vec<String>> = groups
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .map(|w| {
+                            analyzer.stem_word(w.value.trim(), lang, &mut stem);
+                            stem.clone()
+                        })
+                        .collect()
+                })
+                .collect();
+            // Stem -> uses per intent (examples and keywords).
+            let mut uses: HashMap<String, BTreeMap<&str, usize>> = stems
+                .iter()
+                .flatten()
+                .map(|s| (s.clone(), BTreeMap::new()))
+                .collect();
             // Each distinct word is stemmed once: is its stem one of the group words'?
             let mut stem_of: HashMap<String, Option<String>> = HashMap::new();
             for intent in intents {
@@ -323,11 +335,11 @@ impl Validator<'_> {
                     });
                 }
             }
-            for group in groups {
+            for (group, group_stems) in groups.iter().zip(&stems) {
                 let used: Vec<(&Located<String>, &BTreeMap<&str, usize>)> = group
                     .iter()
-                    .filter_map(|w| {
-                        analyzer.stem_word(w.value.trim(), lang, &mut stem);
+                    .zip(group_stems)
+                    .filter_map(|(w, stem)| {
                         let u = uses.get(stem.as_str())?;
                         // A word used once or twice says little about where it belongs.
                         (u.values().sum::<usize>() >= SYNONYM_MIN_USES).then_some((w, u))
