@@ -67,7 +67,37 @@ struct Inner {
     group_words: [HashMap<String, String>; 4],
     /// Every word of every group, folded, with its language.
     members: Vec<(Language, String)>,
+    /// Phrase synonyms by language index: the first content stem of an entry → the
+    /// entries starting with it, longest first.
+    phrases: [PhraseMap; 4],
+    /// What phrase entries are read as: each group's first entry, analysed.
+    targets: Vec<PhraseTarget>,
 }
+
+/// Phrase synonyms by their first stem (looked up for every message word: FNV).
+type PhraseMap = HashMap<String, Vec<PhraseRule>, std::hash::BuildHasherDefault<crate::index::Fnv>>;
+
+/// One entry of a synonym group that has a phrase in it: the stems of its words (a
+/// message may have a few more stop words between them), read as the group's first
+/// entry.
+#[derive(Clone, Debug)]
+struct PhraseRule {
+    stems: Vec<String>,
+    target: u32,
+}
+
+/// The first entry of a synonym group with a phrase in it, as its words are analysed.
+#[derive(Clone, Debug)]
+struct PhraseTarget {
+    /// Folded words joined by spaces (for explanations).
+    text: String,
+    /// (folded, stem, stop word, number) of each word.
+    words: Vec<(String, String, bool, bool)>,
+}
+
+/// Most stop words a message may have between two words of a phrase synonym ("send it
+/// back" for "send back").
+const PHRASE_GAP: usize = 2;
 
 impl fmt::Debug for Analyzer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -97,6 +127,22 @@ impl Analyzer {
         group_words: [HashMap<String, String>; 4],
         members: Vec<(Language, String)>,
     ) -> Analyzer {
+        Analyzer::with_phrases(
+            synonyms,
+            group_words,
+            members,
+            Default::default(),
+            Vec::new(),
+        )
+    }
+
+    fn with_phrases(
+        synonyms: [HashMap<String, String>; 4],
+        group_words: [HashMap<String, String>; 4],
+        members: Vec<(Language, String)>,
+        phrases: [PhraseMap; 4],
+        targets: Vec<PhraseTarget>,
+    ) -> Analyzer {
         let stop = stopwords::STOP.map(|list| list.iter().copied().collect::<StopSet>());
         Analyzer {
             inner: Arc::new(Inner {
@@ -110,23 +156,42 @@ impl Analyzer {
                 synonyms,
                 group_words,
                 members,
+                phrases,
+                targets,
             }),
         }
     }
 
-    /// An analyser for which the words of each group mean the same: every word of a
-    /// group (in any inflection) gets the stem of the group's first word. Groups are
-    /// `(language, words)`; a stem already claimed by an earlier group stays with it.
+    /// An analyser for which the entries of each group mean the same.
+    ///
+    /// - A group of single words: every word of the group (in any inflection) gets the
+    ///   stem of the group's first word. A stem already claimed by an earlier group stays
+    ///   with it.
+    /// - A group with a phrase in it (`["return", "send back"]`): wherever a message has
+    ///   the words of one of its other entries, in order and in any inflection (with up
+    ///   to two more stop words between them: "send it back"), the analysis has the
+    ///   words of the group's first entry instead. The longest entry wins where several
+    ///   start at one word; entries made of stop words only are ignored.
+    ///
+    /// Groups are `(language, entries)`.
     ///
     /// ```
-    /// use faqbot::analyze::Analyzer;
+    /// use faqbot::analyze::{Analyzed, Analyzer};
     /// use faqbot::Language;
     ///
-    /// let a = Analyzer::with_synonyms([(Language::Pl, ["paczka", "przesyłka"].as_slice())]);
+    /// let a = Analyzer::with_synonyms([
+    ///     (Language::Pl, ["paczka", "przesyłka"].as_slice()),
+    ///     (Language::En, ["return", "send back"].as_slice()),
+    /// ]);
     /// let (mut x, mut y) = (String::new(), String::new());
     /// a.stem_word("przesyłkami", Language::Pl, &mut x);
     /// a.stem_word("paczka", Language::Pl, &mut y);
     /// assert_eq!(x, y);
+    ///
+    /// let mut out = Analyzed::new();
+    /// a.analyze("can I send it back?", Language::En, &mut out);
+    /// let words: Vec<&str> = out.iter().map(|t| t.folded).collect();
+    /// assert_eq!(words, ["can", "i", "return"]);
     /// ```
     pub fn with_synonyms<'a, W: AsRef<str> + 'a>(
         groups: impl IntoIterator<Item = (Language, &'a [W])>,
@@ -136,10 +201,21 @@ impl Analyzer {
         let mut group_words: [HashMap<String, String>; 4] = Default::default();
         let mut members = Vec::new();
         let mut stem = String::new();
+        let mut phrase_groups: Vec<(Language, Vec<&str>)> = Vec::new();
+        let mut buf = String::new();
         for (lang, words) in groups {
             let Some(first) = words.first() else {
                 continue;
             };
+            let is_phrase = |w: &W| {
+                let mut n = 0;
+                for_each_folded_word(w.as_ref(), &mut buf, |_| n += 1);
+                n > 1
+            };
+            if words.iter().any(is_phrase) {
+                phrase_groups.push((lang, words.iter().map(|w| w.as_ref()).collect()));
+                continue;
+            }
             plain.stem_word(first.as_ref(), lang, &mut stem);
             let canonical = stem.clone();
             let mut folded = String::new();
@@ -158,7 +234,144 @@ impl Analyzer {
                 map.entry(stem.clone()).or_insert_with(|| canonical.clone());
             }
         }
-        Analyzer::with_synonym_stems(synonyms, group_words, members)
+        if phrase_groups.is_empty() {
+            return Analyzer::with_synonym_stems(synonyms, group_words, members);
+        }
+        // Phrases are analysed with the single-word synonyms in place, as messages are.
+        let words_only =
+            Analyzer::with_synonym_stems(synonyms.clone(), group_words.clone(), members.clone());
+        let mut phrases: [PhraseMap; 4] = Default::default();
+        let mut targets = Vec::new();
+        let mut a = Analyzed::new();
+        for (lang, entries) in phrase_groups {
+            words_only.analyze(entries[0], lang, &mut a);
+            if a.is_empty() {
+                continue;
+            }
+            let target = targets.len() as u32;
+            targets.push(PhraseTarget {
+                text: a.iter().map(|t| t.folded).collect::<Vec<_>>().join(" "),
+                words: a
+                    .iter()
+                    .map(|t| (t.folded.into(), t.stem.into(), t.stop, t.is_number))
+                    .collect(),
+            });
+            for entry in &entries[1..] {
+                words_only.analyze(entry, lang, &mut a);
+                // An entry of stop words only would replace them in every message.
+                if a.iter().all(|t| t.stop) {
+                    continue;
+                }
+                let stems: Vec<String> = a.iter().map(|t| t.stem.into()).collect();
+                let head = &stems[0];
+                let list = phrases[lang.index()].entry(head.clone()).or_default();
+                if !list.iter().any(|r| r.stems == stems) {
+                    list.push(PhraseRule { stems, target });
+                }
+            }
+        }
+        for list in phrases.iter_mut().flat_map(|m| m.values_mut()) {
+            // Longest first; among equals, the earlier group.
+            list.sort_by_key(|r| std::cmp::Reverse(r.stems.len()));
+        }
+        Analyzer::with_phrases(synonyms, group_words, members, phrases, targets)
+    }
+
+    /// The words a phrase synonym was read as, folded and joined by spaces.
+    pub(crate) fn phrase_target(&self, target: u32) -> &str {
+        self.inner
+            .targets
+            .get(target as usize)
+            .map_or("", |t| t.text.as_str())
+    }
+
+    /// Replaces, in `out`, the runs of words that are a phrase entry of a synonym group
+    /// by the words of the group's first entry.
+    fn rewrite_phrases(&self, lang: Language, out: &mut Analyzed) {
+        let rules = &self.inner.phrases[lang.index()];
+        if rules.is_empty() {
+            return;
+        }
+        let n = out.tokens.len();
+        fn stem_at(out: &Analyzed, j: usize) -> &str {
+            &out.text[out.tokens[j].stem.clone()]
+        }
+        // The last word of `rule` matched from word `i` on, if it matches.
+        let matches = |out: &Analyzed, i: usize, rule: &PhraseRule| {
+            let mut j = i;
+            for want in &rule.stems[1..] {
+                j += 1;
+                let mut gap = 0;
+                while j < n && out.tokens[j].stop && stem_at(out, j) != want && gap < PHRASE_GAP {
+                    j += 1;
+                    gap += 1;
+                }
+                if j >= n || stem_at(out, j) != want {
+                    return None;
+                }
+            }
+            Some(j)
+        };
+        let mut kept = std::mem::take(&mut out.spare);
+        kept.clear();
+        let mut i = 0;
+        while i < n {
+            let found = rules.get(stem_at(out, i)).and_then(|list| {
+                list.iter()
+                    .find_map(|r| matches(out, i, r).map(|last| (last, r.target)))
+            });
+            let Some((last, target)) = found else {
+                kept.push(out.tokens[i].clone());
+                i += 1;
+                continue;
+            };
+            let (start, end) = (out.tokens[i].start, out.tokens[last].end);
+            let from = out.text.len();
+            for j in i..=last {
+                if j > i {
+                    out.text.push(' ');
+                }
+                let f = out.tokens[j].folded.clone();
+                out.text.extend_from_within(f);
+            }
+            out.rewrites.push((from..out.text.len(), target));
+            for (folded, stem, stop, is_number) in &self.inner.targets[target as usize].words {
+                let f = out.text.len();
+                out.text.push_str(folded);
+                let s = out.text.len();
+                out.text.push_str(stem);
+                kept.push(Token {
+                    start,
+                    end,
+                    folded: f..s,
+                    stem: s..out.text.len(),
+                    stop: *stop,
+                    is_number: *is_number,
+                    synonym: true,
+                });
+            }
+            i = last + 1;
+        }
+        if out.rewrites.is_empty() {
+            out.spare = kept;
+        } else {
+            out.spare = std::mem::replace(&mut out.tokens, kept);
+        }
+    }
+
+    /// The folded words of `text` joined by spaces, with phrase synonyms read as their
+    /// group's first entry; `None` when no phrase synonym is found (the text as it is
+    /// then analyses the same).
+    pub(crate) fn rewrite_text(&self, text: &str, lang: Language) -> Option<String> {
+        if self.inner.phrases[lang.index()].is_empty() {
+            return None;
+        }
+        let mut a = Analyzed::new();
+        self.analyze(text, lang, &mut a);
+        if a.rewrites.is_empty() {
+            return None;
+        }
+        Some(a.iter().map(|t| t.folded).collect::<Vec<_>>().join(" "))
     }
 
     /// Every word of every synonym group, folded, with its language.
@@ -244,8 +457,10 @@ impl Analyzer {
                 stem,
                 stop,
                 is_number,
+                synonym: false,
             });
         }
+        self.rewrite_phrases(lang, out);
     }
 
     /// Analyses one folded word as [`Analyzer::analyze`] does inside a text: writes its
@@ -416,6 +631,8 @@ struct Token {
     stem: Range<usize>,
     stop: bool,
     is_number: bool,
+    /// Put in place of a phrase synonym.
+    synonym: bool,
 }
 
 /// The words of one analysed text: a reusable buffer.
@@ -429,6 +646,11 @@ pub struct Analyzed {
     tokens: Vec<Token>,
     /// Stemmer output before it is appended to `text`.
     scratch: String,
+    /// Phrase synonyms replaced: the folded words found (a range of `text`) and what
+    /// they were read as (see [`Analyzer::phrase_target`]).
+    rewrites: Vec<(Range<usize>, u32)>,
+    /// The token list before phrase synonyms were replaced (reused).
+    spare: Vec<Token>,
 }
 
 impl Analyzed {
@@ -457,7 +679,8 @@ impl Analyzed {
     pub(crate) fn capacity_bytes(&self) -> usize {
         self.text.capacity()
             + self.scratch.capacity()
-            + self.tokens.capacity() * std::mem::size_of::<Token>()
+            + (self.tokens.capacity() + self.spare.capacity()) * std::mem::size_of::<Token>()
+            + self.rewrites.capacity() * std::mem::size_of::<(Range<usize>, u32)>()
     }
 
     /// Removes all tokens, keeping the allocated capacity.
@@ -465,6 +688,15 @@ impl Analyzed {
         self.text.clear();
         self.tokens.clear();
         self.scratch.clear();
+        self.rewrites.clear();
+    }
+
+    /// The phrase synonyms replaced in this text: (the folded words found, joined by
+    /// spaces; what they were read as, see [`Analyzer::phrase_target`]).
+    pub(crate) fn phrase_rewrites(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
+        self.rewrites
+            .iter()
+            .map(|(r, t)| (&self.text[r.clone()], *t))
     }
 
     /// The number of words.
@@ -495,6 +727,7 @@ impl Analyzed {
             stem: &self.text[t.stem.clone()],
             stop: t.stop,
             is_number: t.is_number,
+            synonym: t.synonym,
         }
     }
 }
@@ -516,6 +749,9 @@ pub struct TokenRef<'a> {
     pub stop: bool,
     /// Digits, possibly with `.` or `,` separators.
     pub is_number: bool,
+    /// A word of a synonym group's first entry, put in place of a phrase of the same
+    /// group ([`Analyzer::with_synonyms`]); `start..end` is then the phrase found.
+    pub synonym: bool,
 }
 
 #[cfg(test)]
@@ -766,6 +1002,103 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn words(a: &Analyzer, text: &str, lang: Language) -> Vec<(String, bool)> {
+        let mut out = Analyzed::new();
+        a.analyze(text, lang, &mut out);
+        out.iter()
+            .map(|t| (t.folded.to_string(), t.synonym))
+            .collect()
+    }
+
+    #[test]
+    fn phrase_synonyms_are_read_as_the_group_s_first_entry() {
+        let a = Analyzer::with_synonyms([
+            (
+                Language::En,
+                ["return", "send back", "give back"].as_slice(),
+            ),
+            (Language::En, ["ship", "send", "post out"].as_slice()),
+            (Language::En, ["log in", "sign in"].as_slice()),
+            (Language::Ru, ["вернуть", "отдать назад"].as_slice()),
+        ]);
+        let folded = |text: &str, lang| -> Vec<String> {
+            words(&a, text, lang).into_iter().map(|w| w.0).collect()
+        };
+        // Inflected, with stop words between the phrase's words; the longest entry that
+        // starts at a word wins ("send back" over "send").
+        assert_eq!(
+            folded("Can I send it back?", Language::En),
+            ["can", "i", "return"]
+        );
+        assert_eq!(
+            folded("sending them back now", Language::En),
+            ["return", "now"]
+        );
+        assert_eq!(
+            folded("when do you send it", Language::En),
+            ["when", "do", "you", "ship", "it"]
+        );
+        // A content word between the phrase's words, or too many stop words: no phrase.
+        assert_eq!(
+            folded("give the jacket back", Language::En),
+            ["give", "the", "jacket", "back"]
+        );
+        assert_eq!(
+            folded("give it to me back", Language::En),
+            ["give", "it", "to", "me", "back"]
+        );
+        // A phrase's stop words count: "sign in" is not "sign".
+        assert_eq!(
+            folded("sign the form", Language::En),
+            ["sign", "the", "form"]
+        );
+        assert_eq!(
+            words(&a, "I can't sign in", Language::En),
+            [
+                ("i".into(), false),
+                ("cant".into(), false),
+                ("log".into(), true),
+                ("in".into(), true)
+            ]
+        );
+        // A single word of a phrase group is read as the phrase.
+        assert_eq!(folded("return it", Language::En), ["return", "it"]);
+        assert_eq!(
+            folded("хочу отдать обратно назад", Language::Ru),
+            ["хочу", "отдать", "обратно", "назад"]
+        );
+        assert_eq!(
+            folded("хочу отдать назад", Language::Ru),
+            ["хочу", "вернуть"]
+        );
+        // Other languages are untouched.
+        assert_eq!(folded("send back", Language::Pl), ["send", "back"]);
+
+        // The words put in place keep the phrase's place in the text, and the phrase is
+        // listed for explanations.
+        let text = "pls give it back";
+        let mut out = Analyzed::new();
+        a.analyze(text, Language::En, &mut out);
+        let t = out.get(1).expect("two words");
+        assert_eq!(
+            (&text[t.start..t.end], t.folded, t.synonym),
+            ("give it back", "return", true)
+        );
+        let r: Vec<(&str, &str)> = out
+            .phrase_rewrites()
+            .map(|(f, to)| (f, a.phrase_target(to)))
+            .collect();
+        assert_eq!(r, [("give it back", "return")]);
+        // The buffer is reused: a text without phrases lists none.
+        a.analyze("pls", Language::En, &mut out);
+        assert_eq!(out.phrase_rewrites().count(), 0);
+        assert_eq!(
+            a.rewrite_text("Give it BACK!", Language::En).as_deref(),
+            Some("return")
+        );
+        assert_eq!(a.rewrite_text("give", Language::En), None);
     }
 
     #[test]

@@ -51,6 +51,8 @@ struct Keyword {
     text: String,
     stems: Vec<Box<str>>,
     folded: Vec<Box<str>>,
+    /// Read through a phrase synonym.
+    synonym: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -789,6 +791,10 @@ impl Bot {
                     let to = self.inner.analyzer.synonym_word(t.stem, turn.lang)?;
                     (to != t.folded).then(|| (t.folded.to_string(), to.to_string()))
                 })
+                .chain(turn.analyzed.phrase_rewrites().map(|(from, to)| {
+                    let to = self.inner.analyzer.phrase_target(to);
+                    (from.to_string(), to.to_string())
+                }))
                 .collect(),
             corrections: corrections
                 .into_iter()
@@ -1267,8 +1273,7 @@ fn compile(
     max_message_bytes: usize,
 ) -> Result<Bot, LoadError> {
     let settings = content.settings;
-    // Synonym groups as plain words (validation has reported multi-word entries; the
-    // analyser only ever sees single folded words, so such an entry never matches).
+    // Synonym groups: single words and phrases, as the editor wrote them.
     let synonym_words: Vec<(Language, Vec<&str>)> = settings
         .synonyms
         .iter()
@@ -1367,6 +1372,25 @@ fn compile(
                 if toks.is_empty() {
                     continue;
                 }
+                // A keyword read through a phrase synonym counts once with a keyword of
+                // the same intent that reads the same ("send back" and "return"). (Two
+                // inflections of one word written as two keywords still count twice,
+                // as they always have.)
+                let synonym = toks.iter().any(|t| t.synonym);
+                let same = |k: &Keyword| {
+                    (synonym || k.synonym)
+                        && k.intent == i as u32
+                        && k.stems.len() == toks.len()
+                        && k.stems.iter().zip(&toks).all(|(s, t)| &**s == t.stem)
+                };
+                if keyword_list
+                    .iter()
+                    .rev()
+                    .take_while(|k: &&Keyword| k.intent == i as u32)
+                    .any(same)
+                {
+                    continue;
+                }
                 let id = keyword_list.len();
                 for key in [toks[0].stem, toks[0].folded] {
                     let e = keywords.entry(key.into()).or_default();
@@ -1379,6 +1403,7 @@ fn compile(
                     text: kw.value.clone(),
                     stems: toks.iter().map(|t| t.stem.into()).collect(),
                     folded: toks.iter().map(|t| t.folded.into()).collect(),
+                    synonym,
                 });
             }
         }

@@ -912,7 +912,10 @@ impl Index {
             ids.clear();
             let mut prev = BOS;
             let mut any = false;
-            for_each_folded_word(input.text, &mut fbuf, |folded| {
+            // Phrase synonyms read as their group's first entry, as in messages.
+            let rewritten = analyzer.rewrite_text(input.text, input.lang);
+            let text = rewritten.as_deref().unwrap_or(input.text);
+            for_each_folded_word(text, &mut fbuf, |folded| {
                 wkey.clear();
                 wkey.push(char::from(b'0' + input.lang.index() as u8));
                 wkey.push_str(folded);
@@ -1619,7 +1622,9 @@ pub(crate) fn prepare_query<'a>(
     for t in analyzed.iter() {
         // A word the content never used is corrected to a near known word, unless its
         // stem is known: then it is a new inflection ("zamówieniami"), not a typo.
-        if !t.is_number && !index.knows(t.folded) && !index.knows_stem(t.stem) {
+        // The words a phrase synonym is read as are never corrected: they are the
+        // editor's, whether or not an example uses them.
+        if !t.is_number && !t.synonym && !index.knows(t.folded) && !index.knows_stem(t.stem) {
             if let Some((word, stem, d)) = index.correct(t.folded, lang) {
                 corrections.push(Correction {
                     start: t.start,

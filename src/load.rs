@@ -1338,7 +1338,7 @@ mod tests {
     fn synonyms_load_with_positions_and_errors_point_at_the_word() {
         let intents = "intents:\n  - id: hello\n    label: {en: Hello}\n    examples:\n      en: [hi, hello there, good morning]\n    answer:\n      en: Hi!\n";
         let bot =
-            format!("{BOT}synonyms:\n  en:\n    - [parcel, package]\n    - [send back, return]\n");
+            format!("{BOT}synonyms:\n  en:\n    - [parcel, package]\n    - [to it, return]\n");
         let l = load_str(
             Some((Path::new("bot.yaml"), bot.as_str())),
             &[(Path::new("a.yaml"), intents)],
@@ -1350,7 +1350,7 @@ mod tests {
         assert_eq!((pos.line, pos.column), (10, 16));
         assert_eq!(
             lines(&l),
-            vec!["bot.yaml:11:8: error: synonym `send back` is not one word".to_string()]
+            vec!["bot.yaml:11:8: error: synonym `to it` has only stop words".to_string()]
         );
     }
 

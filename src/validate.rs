@@ -70,6 +70,9 @@ pub(crate) fn validate_with(content: &Content, extras: &LoadedExtras) -> Vec<Dia
     v.diags
 }
 
+/// Most words in one synonym entry.
+const MAX_SYNONYM_WORDS: usize = 6;
+
 /// Two synonyms whose uses share less than this (see `Validator::synonym_conflicts`) are
 /// reported: half of each word's uses in the same intents as the other's.
 const SYNONYM_MIN_OVERLAP: f64 = 0.5;
@@ -204,10 +207,11 @@ impl Validator<'_> {
         }
     }
 
-    /// Synonym groups: single words, two or more per group, each word in one group only,
-    /// in declared languages.
+    /// Synonym groups: words or short phrases with a content word, two or more per
+    /// group, each entry in one group only, in declared languages.
     fn synonyms(&mut self) {
         let s = self.settings;
+        let stop_words = crate::analyze::Analyzer::new();
         for (lang, groups) in &s.synonyms {
             if !s.languages.contains(lang) {
                 let at = groups.iter().flatten().next().and_then(|w| w.pos.clone());
@@ -242,27 +246,39 @@ impl Validator<'_> {
                 }
                 for w in group {
                     // Words as the analyser splits them ("e-mail" is two).
-                    let mut folded = String::new();
-                    let mut words = 0;
+                    let mut words: Vec<String> = Vec::new();
                     crate::analyze::for_each_folded_word(&w.value, &mut String::new(), |f| {
-                        words += 1;
-                        folded = f.to_string();
+                        words.push(f.to_string());
                     });
-                    if words != 1 {
+                    let problem = if words.is_empty() {
+                        Some((
+                            "empty synonym".to_string(),
+                            "write a word or a phrase, or remove the entry",
+                        ))
+                    } else if words.len() > MAX_SYNONYM_WORDS {
+                        Some((
+                            format!("synonym `{}` has more than {MAX_SYNONYM_WORDS} words", w.value.trim()),
+                            "a synonym is a word or a short phrase; put whole questions in an intent's `examples`",
+                        ))
+                    } else if words.len() > 1
+                        && words.iter().all(|f| stop_words.is_stop_word(f, *lang))
+                    {
+                        Some((
+                            format!("synonym `{}` has only stop words", w.value.trim()),
+                            "it would replace those words in every message; give the phrase a content word",
+                        ))
+                    } else {
+                        None
+                    };
+                    if let Some((message, hint)) = problem {
                         self.push(
-                            Diagnostic::error(
-                                Kind::InvalidValue,
-                                if words == 0 {
-                                    "empty synonym".to_string()
-                                } else {
-                                    format!("synonym `{}` is not one word", w.value)
-                                },
-                            )
-                            .at(w.pos.clone().or(s.pos.clone()))
-                            .with_hint("synonyms are single words; put phrases in an intent's `keywords` or `examples`"),
+                            Diagnostic::error(Kind::InvalidValue, message)
+                                .at(w.pos.clone().or(s.pos.clone()))
+                                .with_hint(hint),
                         );
                         continue;
                     }
+                    let folded = words.join(" ");
                     if let Some(other) = seen.get(&folded) {
                         self.push(
                             Diagnostic::error(
@@ -860,7 +876,7 @@ mod tests {
     }
 
     #[test]
-    fn synonyms_are_single_words_in_one_group_of_a_declared_language() {
+    fn synonyms_are_short_phrases_in_one_group_of_a_declared_language() {
         let mut c = content(vec![intent("a", &["where is my parcel"], "x")]);
         let group = |words: &[&str]| -> Vec<Located<String>> {
             words.iter().map(|w| Located::new(w.to_string())).collect()
@@ -874,23 +890,29 @@ mod tests {
                 group(&["box", "Package"]),
                 group(&["  "]),
                 group(&["e-mail", "mail"]),
+                group(&["give back", "Send  back"]),
+                group(&["at", "on the"]),
+                group(&["support", "a b c d e f g"]),
             ],
         );
         let d = validate(&c);
         let messages: Vec<String> = d.iter().map(|d| d.message().to_string()).collect();
-        assert!(
-            messages.contains(&"synonym `send back` is not one word".to_string()),
-            "{messages:?}"
-        );
         assert!(messages.iter().any(|m| m.contains("`lonely` has one word")));
         assert!(messages.contains(&"`Package` is already a synonym of `parcel` (en)".to_string()));
         assert!(messages.contains(&"empty synonym".to_string()));
-        assert!(messages.contains(&"synonym `e-mail` is not one word".to_string()));
+        // Phrases are synonyms too, compared as their folded words.
+        assert!(
+            messages.contains(&"`Send  back` is already a synonym of `send back` (en)".to_string()),
+            "{messages:?}"
+        );
+        assert!(messages.contains(&"synonym `on the` has only stop words".to_string()));
+        assert!(messages.contains(&"synonym `a b c d e f g` has more than 6 words".to_string()));
         assert_eq!(
             d.iter()
                 .filter(|d| d.severity() == crate::diag::Severity::Error)
                 .count(),
-            4
+            5,
+            "{messages:?}"
         );
         c.settings.synonyms.clear();
         c.settings.languages = vec![Language::En];

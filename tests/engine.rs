@@ -409,3 +409,65 @@ fn synonyms_make_a_word_count_as_its_group_s_first_word() {
     assert_eq!(x.corrections.len(), 1);
     assert_eq!(x.corrections[0].to, "бандероль");
 }
+
+#[test]
+fn phrase_synonyms_read_as_their_group_s_first_entry() {
+    let loaded = faqbot::load_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/intents"));
+    assert!(!loaded.has_errors());
+    let with = Bot::from_content(loaded.content.clone()).expect("bundled content compiles");
+    let mut plain = loaded.content;
+    plain.settings.synonyms.clear();
+    let without = Bot::from_content(plain).expect("compiles without synonyms");
+    // bot.yaml: [return, send back, give back, ...], [вернуть, отдать назад, ...],
+    // [zalogować, wejść na konto], [log in, sign in].
+    for (text, lang, intent, phrase) in [
+        (
+            "can i give it back",
+            Language::En,
+            "return_item",
+            ("give it back", "return"),
+        ),
+        (
+            "хочу отдать назад",
+            Language::Ru,
+            "return_item",
+            ("отдать назад", "вернуть"),
+        ),
+        (
+            "nie mogę wejść na konto",
+            Language::Pl,
+            "reset_password",
+            ("wejsc na konto", "zalogowac"),
+        ),
+    ] {
+        let input = || Input::new(text).language(lang);
+        let a = with.respond_with(&mut Session::new(), input());
+        let b = without.respond_with(&mut Session::new(), input());
+        assert_eq!(a.kind(), DecisionKind::Answer, "{text}: {a:?}");
+        assert_eq!(a.intent(), Some(intent));
+        assert_ne!(
+            b.kind(),
+            DecisionKind::Answer,
+            "{text} without synonyms: {b:?}"
+        );
+        let x = a.explanation().expect("explained");
+        assert_eq!(
+            x.synonyms,
+            [(phrase.0.to_string(), phrase.1.to_string())],
+            "{text}"
+        );
+    }
+    // Keywords are read through the same synonyms: return_item's keywords "return" and
+    // "send back" both read as "return", match "send it back", and count once.
+    let d = with.respond(&mut Session::new(), "could I send it back please");
+    assert_eq!(d.intent(), Some("return_item"), "{d:?}");
+    let best = &d.explanation().unwrap().candidates[0];
+    assert_eq!(best.keywords, ["return"], "{best:?}");
+    // The words a phrase is read as are never typo-corrected, and a phrase's stop words
+    // count: "sign the form" is not "log in".
+    let d = with.respond(&mut Session::new(), "how do i sign in");
+    assert_eq!(d.intent(), Some("reset_password"), "{d:?}");
+    assert!(d.explanation().unwrap().corrections.is_empty());
+    let d = with.respond(&mut Session::new(), "where do i sign the form");
+    assert!(d.explanation().unwrap().synonyms.is_empty(), "{d:?}");
+}
