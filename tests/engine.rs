@@ -256,6 +256,44 @@ proptest! {
         let _ = bot().respond(&mut s, &text);
         let _ = bot().respond(&mut s, &text);
     }
+
+    /// Messages made of the bundled phrase synonyms' words, stop words and noise, in any
+    /// order: the analysis keeps its byte ranges inside the text, in order, and the
+    /// bot answers without panicking.
+    #[test]
+    fn phrase_synonyms_keep_byte_ranges(
+        words in proptest::collection::vec(
+            prop_oneof![
+                Just("send"), Just("SENT"), Just("back"), Just("it"), Just("them"), Just("the"),
+                Just("give"), Just("sign"), Just("in"), Just("log"), Just("return"),
+                Just("Zażółć"), Just("отдать"), Just("назад"), Just("wejść"), Just("na"),
+                Just("konto"), Just("😀"), Just("-"),
+            ],
+            0..24,
+        ),
+        seps in proptest::collection::vec(prop_oneof![Just(" "), Just(", "), Just("  "), Just("'")], 24),
+    ) {
+        let text: String = words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]).collect();
+        let a = faqbot::analyze::Analyzer::with_synonyms([
+            (Language::En, ["return", "send back", "give back"].as_slice()),
+            (Language::En, ["log in", "sign in"].as_slice()),
+            (Language::Ru, ["вернуть", "отдать назад"].as_slice()),
+            (Language::Pl, ["zalogować", "wejść na konto"].as_slice()),
+        ]);
+        for lang in [Language::En, Language::Ru, Language::Pl] {
+            let mut out = faqbot::analyze::Analyzed::new();
+            a.analyze(&text, lang, &mut out);
+            let mut last = 0;
+            for t in out.iter() {
+                prop_assert!(t.start < t.end && t.end <= text.len());
+                prop_assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+                prop_assert!(t.start >= last, "{text:?}: {t:?}");
+                last = t.start;
+            }
+            let d = bot().respond_with(&mut Session::new(), Input::new(&text).language(lang));
+            prop_assert!((0.0..=1.0).contains(&d.confidence()));
+        }
+    }
 }
 
 fn content(intents: &[(&str, &[&str])]) -> faqbot::Content {
