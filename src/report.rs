@@ -2,7 +2,10 @@
 //!
 //! Editors close gaps in the content by reading what customers asked and the bot did not
 //! answer. [`unanswered`] asks the bot every message (each with a fresh session, as a
-//! first message), keeps those that got a clarification or a fallback, and groups
+//! first message); [`unanswered_in_conversations`] replays the conversations of a log, one
+//! session each, so that a reply to a clarification ("the first one") or a follow-up
+//! ("and how much is it?") is judged as the customer meant it. Both keep the messages that
+//! got a clarification or a fallback (or were handed over after repeated misses), and group
 //! messages that say the same thing in other words: repeats, inflections ("zwrot",
 //! "zwrotu"), typos the bot corrects and word order all land in one group, so that a
 //! question asked a hundred times shows up once, at the top, with its count.
@@ -29,7 +32,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::bot::{Bot, Input};
-use crate::decide::Decision;
+use crate::decide::{Decision, EscalationReason};
 use crate::model::Language;
 use crate::session::Session;
 
@@ -48,10 +51,18 @@ const UNKNOWN_WORDS: usize = 30;
 pub struct Unanswered {
     /// Messages read (empty ones are not counted).
     pub messages: usize,
+    /// Conversations (with [`unanswered_in_conversations`]: distinct conversation ids;
+    /// each message without one is a conversation of its own).
+    pub conversations: usize,
     /// Answered.
     pub answered: usize,
-    /// Handed to a human (asked for one, frustration, a human-only intent).
+    /// Handed to a human (asked for one, frustration, a human-only intent, repeated
+    /// misses). A message handed over after repeated misses is also grouped, as not
+    /// understood.
     pub escalated: usize,
+    /// Came while a human agent had the conversation (the bot stayed quiet); only in
+    /// replayed conversations.
+    pub with_human: usize,
     /// Got a clarification ("did you mean ...?").
     pub clarified: usize,
     /// Got a fallback (not understood).
@@ -147,26 +158,90 @@ struct Distinct {
 /// Asks the bot every message (each as a first message, with a fresh session) and groups
 /// the ones it did not answer. See the [module documentation](self).
 pub fn unanswered<'a>(bot: &Bot, messages: impl IntoIterator<Item = Input<'a>>) -> Unanswered {
+    unanswered_in_conversations(
+        bot,
+        messages.into_iter().map(|input| LogMessage {
+            input,
+            conversation: None,
+        }),
+    )
+}
+
+/// One customer message of a log.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LogMessage<'a> {
+    /// The message (and its language and time, when the log has them).
+    pub input: Input<'a>,
+    /// The conversation it belongs to; `None`: a conversation of its own.
+    pub conversation: Option<&'a str>,
+}
+
+/// Replays a log: the messages of one conversation (in log order; conversations may
+/// interleave) share one session, as they did in the chat, and the ones the bot did not
+/// answer are grouped as [`unanswered`] groups them. A reply that picks a clarification
+/// option or follows up on an answer counts as answered; messages that came while a human
+/// had the conversation are counted apart ([`Unanswered::with_human`]).
+///
+/// ```
+/// use faqbot::report::{self, LogMessage};
+/// use faqbot::{Bot, Input};
+///
+/// let bot = Bot::from_dir("intents").unwrap();
+/// let log = [("c1", "jak mogę zapłacić"), ("c2", "czy mogę zapłacić kryptowalutą"), ("c1", "a ile kosztuje dostawa?")];
+/// let r = report::unanswered_in_conversations(
+///     &bot,
+///     log.iter().map(|(c, m)| LogMessage { input: Input::new(m), conversation: Some(c) }),
+/// );
+/// assert_eq!((r.messages, r.conversations), (3, 2));
+/// ```
+pub fn unanswered_in_conversations<'a>(
+    bot: &Bot,
+    messages: impl IntoIterator<Item = LogMessage<'a>>,
+) -> Unanswered {
     let mut report = Unanswered::default();
+    let mut sessions: HashMap<&'a str, Session> = HashMap::new();
     let mut distinct: Vec<Distinct> = Vec::new();
     // Same language and the same content words (or, without any, the same folded text):
     // the same message.
     let mut seen: HashMap<(Language, String), usize> = HashMap::new();
     let mut unknown: HashMap<String, Unknown> = HashMap::new();
-    for input in messages {
+    for LogMessage {
+        input,
+        conversation,
+    } in messages
+    {
         if input.text.trim().is_empty() {
             continue;
         }
         report.messages += 1;
-        let decision = bot.respond_with(&mut Session::new(), input);
+        let decision = match conversation {
+            Some(c) => {
+                let session = sessions.entry(c).or_insert_with(|| {
+                    report.conversations += 1;
+                    Session::new()
+                });
+                bot.respond_with(session, input)
+            }
+            None => {
+                report.conversations += 1;
+                bot.respond_with(&mut Session::new(), input)
+            }
+        };
         let fallback = match &decision {
             Decision::Answer(_) => {
                 report.answered += 1;
                 continue;
             }
-            Decision::Escalate(_) | Decision::Human(_) => {
-                report.escalated += 1;
+            Decision::Human(_) => {
+                report.with_human += 1;
                 continue;
+            }
+            Decision::Escalate(e) => {
+                report.escalated += 1;
+                if e.reason != EscalationReason::RepeatedMisses {
+                    continue;
+                }
+                true
             }
             Decision::Clarify(_) => {
                 report.clarified += 1;

@@ -195,3 +195,41 @@ fn unanswered_reports_a_bad_json_line_with_its_position() {
     assert!(err.contains("log.jsonl:2"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn unanswered_replays_conversations_from_a_json_log() {
+    let dir = std::env::temp_dir().join(format!("faqbot-cli-conv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let log = dir.join("log.jsonl");
+    // "1" answers the clarification of conversation 17; as a first message it would be
+    // a fallback. Ids may be numbers or strings.
+    std::fs::write(
+        &log,
+        "{\"conversation\": 17, \"text\": \"i want to send back a jacket, its too small\", \"lang\": \"en\"}\n\
+         {\"conversation\": \"x\", \"text\": \"I want to talk to a human\"}\n\
+         {\"conversation\": 17, \"text\": \"1\", \"lang\": \"en\"}\n\
+         {\"conversation\": \"x\", \"text\": \"hello?\"}\n",
+    )
+    .expect("write");
+    let path = log.to_str().expect("utf8");
+    let (code, out, err) = run(&["unanswered", "--intents", INTENTS, "--json", path]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON object");
+    assert_eq!(v["messages"], 4, "{v}");
+    assert_eq!(v["conversations"], 2, "{v}");
+    assert_eq!(v["answered"], 1, "{v}");
+    assert_eq!(v["clarified"], 1, "{v}");
+    assert_eq!(v["with_human"], 1, "{v}");
+    let (code, out, _) = run(&["unanswered", "--intents", INTENTS, path]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("4 messages in 2 conversations: 1 answered, 1 handed to a human, 1 clarified, 0 not understood (fallback), 1 while a human had the conversation"),
+        "{out}"
+    );
+    // An id that is neither a string nor a number is an error at its line.
+    std::fs::write(&log, "{\"conversation\": [1], \"text\": \"hi\"}\n").expect("write");
+    let (code, _, err) = run(&["unanswered", "--intents", INTENTS, path]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("log.jsonl:1"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -145,3 +145,59 @@ fn an_unknown_word_standing_where_a_known_one_stands_gets_it_as_a_suggestion() {
     let r = run(&bot, &log[..1]);
     assert_eq!(r.unknown_words[0].in_place_of, None);
 }
+
+#[test]
+fn conversations_are_replayed_with_one_session_each() {
+    use faqbot::report::LogMessage;
+    let bot = bot();
+    // Preconditions: as a first message, a bare "1" is not understood, the jacket
+    // message gets a clarification and "hello?" a greeting.
+    assert_eq!(kind(&bot, "1"), DecisionKind::Fallback);
+    assert_eq!(
+        kind(&bot, "i want to send back a jacket, its too small"),
+        DecisionKind::Clarify
+    );
+    assert_eq!(kind(&bot, "hello?"), DecisionKind::Answer);
+    let log: [(Option<&str>, &str); 9] = [
+        (Some("a"), "i want to send back a jacket, its too small"),
+        (Some("b"), "I want to talk to a human"),
+        (Some("a"), "1"),
+        (Some("b"), "hello?"),
+        (None, "1"),
+        (Some("c"), "do you sell gift cards"),
+        (Some("c"), "xyzzy plugh"),
+        (Some("c"), "do you sell gift cards please"),
+        (Some("c"), "hello?"),
+    ];
+    let input = |(c, m): &(Option<&'static str>, &'static str)| LogMessage {
+        input: Input::new(m).language(Language::En),
+        conversation: *c,
+    };
+    let r = report::unanswered_in_conversations(&bot, log.iter().map(input));
+    assert_eq!((r.messages, r.conversations), (9, 4));
+    // "1" in conversation a picks the first option of the clarification.
+    assert_eq!(r.answered, 1, "{r:?}");
+    assert_eq!(r.clarified, 1);
+    // b asked for a human; c was handed over after three misses in a row.
+    assert_eq!(r.escalated, 2);
+    // "hello?" after the hand-over, in b and in c.
+    assert_eq!(r.with_human, 2);
+    // The lone "1", the gift cards twice and "xyzzy plugh"; the message handed over
+    // after repeated misses is grouped as not understood.
+    assert_eq!(r.fallback, 3);
+    let grouped: usize = r.groups.iter().map(|g| g.count).sum();
+    assert_eq!(grouped, 5, "{:?}", r.groups);
+    let gift = r
+        .groups
+        .iter()
+        .find(|g| g.words.contains(&"gift".to_string()))
+        .expect("a gift card group");
+    assert_eq!((gift.count, gift.fallback), (2, 2), "{gift:?}");
+
+    // The same log read as first messages: nothing is a reply, nobody is handed over
+    // twice.
+    let firsts = report::unanswered(&bot, log.iter().map(|x| input(x).input));
+    assert_eq!((firsts.messages, firsts.conversations), (9, 9));
+    assert_eq!(firsts.with_human, 0);
+    assert_eq!(firsts.answered, 2, "{firsts:?}");
+}

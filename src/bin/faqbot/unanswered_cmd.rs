@@ -5,14 +5,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use faqbot::report::{self, Unanswered};
+use faqbot::report::{self, LogMessage, Unanswered};
 use faqbot::{Input, Language};
 
 /// Arguments of `faqbot unanswered`.
 #[derive(clap::Args, Debug)]
 pub(crate) struct UnansweredArgs {
     /// The log: one customer message per line, or JSON lines with `text` (and optionally
-    /// `lang`), as `faqbot eval` datasets have; `-` reads standard input.
+    /// `lang`, and `conversation`: the messages of one conversation are replayed in one
+    /// session, so that replies to clarifications count as the customer meant them);
+    /// `-` reads standard input.
     log: PathBuf,
     #[command(flatten)]
     bot: crate::BotArgs,
@@ -28,6 +30,7 @@ pub(crate) struct UnansweredArgs {
 struct Line {
     text: String,
     lang: Option<Language>,
+    conversation: Option<String>,
 }
 
 /// Reads the log: JSON objects with `text` where a line is one, the raw line otherwise.
@@ -59,14 +62,27 @@ fn read_log(args: &UnansweredArgs) -> Result<Vec<Line>> {
                 .get("lang")
                 .and_then(|l| l.as_str())
                 .and_then(|l| l.parse().ok());
+            // An id is a string or a number (chat systems use both).
+            let conversation = match v.get("conversation") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(serde_json::Value::String(c)) => Some(c.clone()),
+                Some(serde_json::Value::Number(c)) => Some(c.to_string()),
+                Some(_) => anyhow::bail!(
+                    "{}:{}: `conversation` must be a string or a number",
+                    args.log.display(),
+                    n + 1
+                ),
+            };
             lines.push(Line {
                 text: text.to_string(),
                 lang,
+                conversation,
             });
         } else {
             lines.push(Line {
                 text: line.to_string(),
                 lang: None,
+                conversation: None,
             });
         }
     }
@@ -77,12 +93,15 @@ fn read_log(args: &UnansweredArgs) -> Result<Vec<Line>> {
 pub(crate) fn run(args: UnansweredArgs) -> Result<ExitCode> {
     let bot = crate::load_bot(&args.bot.intents)?;
     let lines = read_log(&args)?;
-    let r = report::unanswered(
+    let r = report::unanswered_in_conversations(
         &bot,
-        lines.iter().map(|l| Input {
-            text: &l.text,
-            language: args.bot.lang.or(l.lang),
-            now: args.bot.now,
+        lines.iter().map(|l| LogMessage {
+            input: Input {
+                text: &l.text,
+                language: args.bot.lang.or(l.lang),
+                now: args.bot.now,
+            },
+            conversation: l.conversation.as_deref(),
         }),
     );
     let stdout = std::io::stdout();
@@ -97,17 +116,32 @@ pub(crate) fn run(args: UnansweredArgs) -> Result<ExitCode> {
 
 /// The human-readable report: totals, then the largest groups with their messages.
 fn table(r: &Unanswered, top: usize) -> String {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let conversations = if r.conversations == r.messages {
+        String::new()
+    } else {
+        format!(
+            " in {} conversation{}",
+            r.conversations,
+            plural(r.conversations)
+        )
+    };
+    let with_human = if r.with_human == 0 {
+        String::new()
+    } else {
+        format!(", {} while a human had the conversation", r.with_human)
+    };
     let mut s = format!(
-        "{} message{}: {} answered, {} handed to a human, {} clarified, {} not understood \
-         (fallback); {} group{}\n",
+        "{} message{}{conversations}: {} answered, {} handed to a human, {} clarified, {} not \
+         understood (fallback){with_human}; {} group{}\n",
         r.messages,
-        if r.messages == 1 { "" } else { "s" },
+        plural(r.messages),
         r.answered,
         r.escalated,
         r.clarified,
         r.fallback,
         r.groups.len(),
-        if r.groups.len() == 1 { "" } else { "s" }
+        plural(r.groups.len())
     );
     if !r.unknown_words.is_empty() {
         let words: Vec<String> = r
