@@ -293,32 +293,13 @@ impl Analyzer {
             return;
         }
         let n = out.tokens.len();
-        fn stem_at(out: &Analyzed, j: usize) -> &str {
-            &out.text[out.tokens[j].stem.clone()]
-        }
-        // The last word of `rule` matched from word `i` on, if it matches.
-        let matches = |out: &Analyzed, i: usize, rule: &PhraseRule| {
-            let mut j = i;
-            for want in &rule.stems[1..] {
-                j += 1;
-                let mut gap = 0;
-                while j < n && out.tokens[j].stop && stem_at(out, j) != want && gap < PHRASE_GAP {
-                    j += 1;
-                    gap += 1;
-                }
-                if j >= n || stem_at(out, j) != want {
-                    return None;
-                }
-            }
-            Some(j)
-        };
         let mut kept = std::mem::take(&mut out.spare);
         kept.clear();
         let mut i = 0;
         while i < n {
-            let found = rules.get(stem_at(out, i)).and_then(|list| {
+            let found = rules.get(out.stem_at(i)).and_then(|list| {
                 list.iter()
-                    .find_map(|r| matches(out, i, r).map(|last| (last, r.target)))
+                    .find_map(|r| out.phrase_end(i, &r.stems).map(|last| (last, r.target)))
             });
             let Some((last, target)) = found else {
                 kept.push(out.tokens[i].clone());
@@ -689,6 +670,35 @@ impl Analyzed {
         self.tokens.clear();
         self.scratch.clear();
         self.rewrites.clear();
+    }
+
+    fn stem_at(&self, i: usize) -> &str {
+        &self.text[self.tokens[i].stem.clone()]
+    }
+
+    /// Where the words with `stems` (in order) are found from word `i` on, a message
+    /// having up to [`PHRASE_GAP`] more stop words between two of them: the last word's
+    /// index. How a phrase synonym is found.
+    pub(crate) fn phrase_end<S: AsRef<str>>(&self, i: usize, stems: &[S]) -> Option<usize> {
+        let n = self.tokens.len();
+        let (first, rest) = stems.split_first()?;
+        if i >= n || self.stem_at(i) != first.as_ref() {
+            return None;
+        }
+        let mut j = i;
+        for want in rest {
+            let want = want.as_ref();
+            j += 1;
+            let mut gap = 0;
+            while j < n && self.tokens[j].stop && self.stem_at(j) != want && gap < PHRASE_GAP {
+                j += 1;
+                gap += 1;
+            }
+            if j >= n || self.stem_at(j) != want {
+                return None;
+            }
+        }
+        Some(j)
     }
 
     /// The phrase synonyms replaced in this text: (the folded words found, joined by

@@ -299,10 +299,10 @@ impl Validator<'_> {
         }
     }
 
-    /// Synonyms that the content uses to tell intents apart: two words of a group whose
-    /// examples and keywords fall in mostly different intents ("refund" in refund
-    /// intents, "return" in return intents) would, as synonyms, make those intents look
-    /// alike. The overlap of two words is the sum over intents of the smaller of their
+    /// Synonyms that the content uses to tell intents apart: two entries (words or
+    /// phrases) of a group whose examples and keywords fall in mostly different intents
+    /// ("refund" in refund intents, "return" in return intents) would, as synonyms, make
+    /// those intents look alike. The overlap of two words is the sum over intents of the smaller of their
     /// shares of each word's uses; below [`SYNONYM_MIN_OVERLAP`] it is reported, for
     /// words used at least [`SYNONYM_MIN_USES`] times.
     fn synonym_conflicts(&mut self, intents: &[IntentDef]) {
@@ -313,20 +313,32 @@ impl Validator<'_> {
         let analyzer = crate::analyze::Analyzer::new();
         let mut stem = String::new();
         let mut buf = String::new();
+        let mut analyzed = crate::analyze::Analyzed::new();
         for (&lang, groups) in &s.synonyms {
-            // Every group word's stem (without synonyms), in group order.
+            // Every entry's key (without synonyms), in group order: a word's stem, or a
+            // phrase's stems joined by spaces (a stem has no space).
+            let mut phrases: Vec<(String, Vec<String>)> = Vec::new();
             let stems: Vec<Vec<String>> = groups
                 .iter()
                 .map(|g| {
                     g.iter()
                         .map(|w| {
-                            analyzer.stem_word(w.value.trim(), lang, &mut stem);
-                            stem.clone()
+                            analyzer.analyze(&w.value, lang, &mut analyzed);
+                            if analyzed.len() > 1 {
+                                let p: Vec<String> =
+                                    analyzed.iter().map(|t| t.stem.into()).collect();
+                                let key = p.join(" ");
+                                phrases.push((key.clone(), p));
+                                key
+                            } else {
+                                analyzer.stem_word(w.value.trim(), lang, &mut stem);
+                                stem.clone()
+                            }
                         })
                         .collect()
                 })
                 .collect();
-            // Stem -> uses per intent (examples and keywords).
+            // Key -> uses per intent (examples and keywords).
             let mut uses: HashMap<String, BTreeMap<&str, usize>> = stems
                 .iter()
                 .flatten()
@@ -337,6 +349,7 @@ impl Validator<'_> {
             for intent in intents {
                 let texts = intent.examples.get(&lang).into_iter().flatten();
                 let keywords = intent.keywords.get(&lang).into_iter().flatten();
+                let id = intent.id.value.as_str();
                 for text in texts.chain(keywords) {
                     crate::analyze::for_each_folded_word(&text.value, &mut buf, |folded| {
                         if !stem_of.contains_key(folded) {
@@ -346,9 +359,24 @@ impl Validator<'_> {
                         }
                         let wanted = stem_of.get(folded).and_then(Option::as_ref);
                         if let Some(u) = wanted.and_then(|w| uses.get_mut(w)) {
-                            *u.entry(intent.id.value.as_str()).or_default() += 1;
+                            *u.entry(id).or_default() += 1;
                         }
                     });
+                    // Phrases are found as the bot finds them.
+                    if phrases.is_empty() {
+                        continue;
+                    }
+                    analyzer.analyze(&text.value, lang, &mut analyzed);
+                    for (key, p) in &phrases {
+                        let found = (0..analyzed.len())
+                            .filter(|&i| analyzed.phrase_end(i, p).is_some())
+                            .count();
+                        if found > 0 {
+                            if let Some(u) = uses.get_mut(key) {
+                                *u.entry(id).or_default() += found;
+                            }
+                        }
+                    }
                 }
             }
             for (group, group_stems) in groups.iter().zip(&stems) {
@@ -941,6 +969,9 @@ mod tests {
                         "refund status",
                         "no refund yet",
                         "parcel refund",
+                        "I want my money back",
+                        "money back please",
+                        "when do I get the money back",
                     ],
                     "x",
                 ),
@@ -972,5 +1003,12 @@ mod tests {
         assert!(conflicts(&c(vec![group(&["return", "returns"])])).is_empty());
         assert!(conflicts(&c(vec![group(&["parcel", "package"])])).is_empty());
         assert!(conflicts(&c(vec![group(&["refund", "package"])])).is_empty());
+        // Phrases are counted where the bot finds them (in any inflection, a stop word or
+        // two between their words): "money back" is used in refund_time only.
+        let found = conflicts(&c(vec![group(&["return", "money back"])]));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("synonyms `return` and `money back` are mostly used by different intents (`return_item`; `refund_time`)"), "{found:?}");
+        assert!(conflicts(&c(vec![group(&["refund", "money back"])])).is_empty());
+        assert!(conflicts(&c(vec![group(&["refund", "moneys backs"])])).is_empty());
     }
 }
