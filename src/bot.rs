@@ -51,8 +51,6 @@ struct Keyword {
     text: String,
     stems: Vec<Box<str>>,
     folded: Vec<Box<str>>,
-    /// Read through a phrase synonym.
-    synonym: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -1267,6 +1265,13 @@ fn truncate(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
+/// The words of an analysed keyword that a message must have: its content words (all
+/// of them for a keyword of stop words only).
+pub(crate) fn keyword_words(a: &Analyzed) -> Vec<crate::analyze::TokenRef<'_>> {
+    let all_stop = a.iter().all(|t| t.stop);
+    a.iter().filter(|t| all_stop || !t.stop).collect()
+}
+
 fn compile(
     content: Content,
     thresholds: Option<Thresholds>,
@@ -1367,20 +1372,14 @@ fn compile(
         for (&lang, list) in &intent.def.keywords {
             for kw in list {
                 analyzer.analyze(&kw.value, lang, &mut a);
-                let all_stop = a.iter().all(|t| t.stop);
-                let toks: Vec<_> = a.iter().filter(|t| all_stop || !t.stop).collect();
+                let toks = keyword_words(&a);
                 if toks.is_empty() {
                     continue;
                 }
-                // A keyword read through a phrase synonym counts once with a keyword of
-                // the same intent that reads the same ("send back" and "return"). (Two
-                // inflections of one word written as two keywords still count twice,
-                // as they always have.)
-                let synonym = toks.iter().any(|t| t.synonym);
+                // Keywords of one intent that read the same ("bot" and "botem", or a
+                // phrase synonym and its group's first word) count once.
                 let same = |k: &Keyword| {
-                    (synonym || k.synonym)
-                        && k.intent == i as u32
-                        && k.stems.len() == toks.len()
+                    k.stems.len() == toks.len()
                         && k.stems.iter().zip(&toks).all(|(s, t)| &**s == t.stem)
                 };
                 if keyword_list
@@ -1403,7 +1402,6 @@ fn compile(
                     text: kw.value.clone(),
                     stems: toks.iter().map(|t| t.stem.into()).collect(),
                     folded: toks.iter().map(|t| t.folded.into()).collect(),
-                    synonym,
                 });
             }
         }
@@ -1453,6 +1451,28 @@ mod tests {
 
     #[test]
     fn multi_word_keyword_matches_across_stop_words() {
+        let bot = Bot::from_content(keyword_content(&["reset password"])).expect("compiles");
+        let ranked = bot.rank("reset my password", Some(Language::En));
+        assert_eq!(ranked[0].intent, "password");
+        assert_eq!(ranked[0].keywords, vec!["reset password".to_string()]);
+    }
+
+    #[test]
+    fn keywords_that_read_the_same_count_once() {
+        let one = Bot::from_content(keyword_content(&["password"])).expect("compiles");
+        let two = Bot::from_content(keyword_content(&["password", "passwords"])).expect("compiles");
+        let other = Bot::from_content(keyword_content(&["password", "reset"])).expect("compiles");
+        let rank = |bot: &Bot| bot.rank("reset my password", Some(Language::En)).remove(0);
+        let (a, b, c) = (rank(&one), rank(&two), rank(&other));
+        assert_eq!(b.keywords, ["password"]);
+        assert_eq!(a.confidence, b.confidence);
+        // Two different keywords found still count twice.
+        assert_eq!(c.keywords, ["reset", "password"]);
+        assert!(c.confidence > a.confidence);
+    }
+
+    /// Two intents, the first ("password") with `keywords`.
+    fn keyword_content(keywords: &[&str]) -> Content {
         let mut content = Content::default();
         content.settings.languages = vec![Language::En];
         content.settings.default_language = Language::En;
@@ -1468,8 +1488,10 @@ mod tests {
         let mut a = IntentDef::new("password");
         a.examples
             .insert(Language::En, vec!["forgot my login".to_string().into()]);
-        a.keywords
-            .insert(Language::En, vec!["reset password".to_string().into()]);
+        a.keywords.insert(
+            Language::En,
+            keywords.iter().map(|k| k.to_string().into()).collect(),
+        );
         a.answer
             .insert(Language::En, vec!["Use the link.".to_string().into()]);
         let mut b = IntentDef::new("parcel");
@@ -1478,10 +1500,7 @@ mod tests {
         b.answer
             .insert(Language::En, vec!["On its way.".to_string().into()]);
         content.intents = vec![a, b];
-        let bot = Bot::from_content(content).expect("compiles");
-        let ranked = bot.rank("reset my password", Some(Language::En));
-        assert_eq!(ranked[0].intent, "password");
-        assert_eq!(ranked[0].keywords, vec!["reset password".to_string()]);
+        content
     }
 
     fn assert_send_sync<T: Send + Sync>() {}

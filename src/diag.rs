@@ -54,6 +54,9 @@ pub enum DiagnosticKind {
     DuplicateIntentId,
     /// The same example phrasing appears twice.
     DuplicateExample,
+    /// Two keywords of one intent read the same (inflections of one word): the second
+    /// adds nothing.
+    DuplicateKeyword,
     /// A regular expression does not compile.
     InvalidRegex,
     /// An intent has no answer for a declared language.

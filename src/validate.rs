@@ -66,6 +66,7 @@ pub(crate) fn validate_with(content: &Content, extras: &LoadedExtras) -> Vec<Dia
         v.intent(intent);
     }
     v.references(&content.intents);
+    v.duplicate_keywords(&content.intents);
     v.synonym_conflicts(&content.intents);
     v.diags
 }
@@ -530,6 +531,49 @@ impl Validator<'_> {
         }
     }
 
+    /// Keywords of one intent that read the same as an earlier one in the same language
+    /// ("bot" and "botem"): inflections are matched anyway, so the second adds nothing
+    /// (the bot counts it once).
+    fn duplicate_keywords(&mut self, intents: &[IntentDef]) {
+        if intents
+            .iter()
+            .all(|i| i.keywords.values().all(|k| k.len() < 2))
+        {
+            return;
+        }
+        let analyzer = crate::analyze::Analyzer::new();
+        let mut a = crate::analyze::Analyzed::new();
+        for intent in intents {
+            for (&lang, list) in &intent.keywords {
+                let mut seen: HashMap<String, &str> = HashMap::new();
+                for kw in list {
+                    analyzer.analyze(&kw.value, lang, &mut a);
+                    let words = crate::bot::keyword_words(&a);
+                    let key = words.iter().map(|t| t.stem).collect::<Vec<_>>().join(" ");
+                    if key.is_empty() {
+                        continue;
+                    }
+                    if let Some(first) = seen.get(&key) {
+                        self.push(
+                            Diagnostic::warning(
+                                Kind::DuplicateKeyword,
+                                format!(
+                                    "keyword `{}` reads the same as `{first}` in intent `{}`: it adds nothing",
+                                    kw.value.trim(),
+                                    intent.id.value
+                                ),
+                            )
+                            .at(pos_of(kw, intent))
+                            .with_hint("inflections and typos of a keyword are matched anyway; remove it"),
+                        );
+                    } else {
+                        seen.insert(key, kw.value.trim());
+                    }
+                }
+            }
+        }
+    }
+
     fn intent(&mut self, intent: &IntentDef) {
         let at = intent.id.pos.clone().or(intent.pos.clone());
         let id = &intent.id.value;
@@ -953,6 +997,45 @@ mod tests {
                 && d.message() == "synonyms for `lv`, which is not in `languages`"),
             "{d:?}"
         );
+    }
+
+    #[test]
+    fn keywords_that_read_the_same_are_reported_once_per_intent() {
+        let mut a = intent("refund_time", &["when is my refund"], "x");
+        let mut b = intent("return_item", &["how to return"], "x");
+        let kws = |words: &[&str]| -> Vec<Located<String>> {
+            words.iter().map(|w| Located::new(w.to_string())).collect()
+        };
+        a.keywords.insert(
+            Language::En,
+            kws(&[
+                "refund",
+                "refunds",
+                "money back",
+                "Money  back",
+                "refund status",
+            ]),
+        );
+        // Another intent may use the same keyword (that is a conflict for other checks).
+        b.keywords
+            .insert(Language::En, kws(&["refund", "send back"]));
+        let d = validate(&content(vec![a, b]));
+        let found: Vec<&str> = d
+            .iter()
+            .filter(|d| d.kind() == Kind::DuplicateKeyword)
+            .map(|d| d.message())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "keyword `refunds` reads the same as `refund` in intent `refund_time`: it adds nothing",
+                "keyword `Money  back` reads the same as `money back` in intent `refund_time`: it adds nothing",
+            ]
+        );
+        assert!(d
+            .iter()
+            .filter(|d| d.kind() == Kind::DuplicateKeyword)
+            .all(|d| d.severity() == crate::diag::Severity::Warning));
     }
 
     #[test]
