@@ -1,7 +1,8 @@
 //! A minimal HTTP server with a web chat widget, on the standard library only.
 //!
 //! Run: `cargo run --release --example server` and open <http://127.0.0.1:8080>.
-//! (`FAQBOT_ADDR=127.0.0.1:9000` to change the address.)
+//! (`FAQBOT_ADDR=127.0.0.1:9000` to change the address; `FAQBOT_LOG=chat-log.jsonl` to
+//! append every customer message and decision to a log that `faqbot unanswered` reads.)
 //!
 //! - `GET /` serves the widget (one HTML page, no build step);
 //! - `POST /api/chat` takes `{"session": "id", "text": "..."}` and returns the decision as
@@ -15,8 +16,9 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
+use faqbot::report::LogRecord;
 use faqbot::{Bot, Input, Session};
 
 const MAX_BODY: usize = 16 * 1024;
@@ -24,9 +26,20 @@ const MAX_SESSIONS: usize = 10_000;
 
 type Sessions = Arc<Mutex<HashMap<String, Session>>>;
 
+/// The conversation log (`FAQBOT_LOG`), if any: one `LogRecord` per line.
+static LOG: OnceLock<Option<Mutex<std::fs::File>>> = OnceLock::new();
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bot = Bot::from_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/intents"))?;
     let addr = std::env::var("FAQBOT_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_string());
+    if let Ok(path) = std::env::var("FAQBOT_LOG") {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)?;
+        eprintln!("logging conversations to {path}");
+        LOG.get_or_init(|| Some(Mutex::new(file)));
+    }
     let listener = TcpListener::bind(&addr)?;
     eprintln!("faqbot widget on http://{addr}");
     let sessions: Sessions = Arc::new(Mutex::new(HashMap::new()));
@@ -105,8 +118,16 @@ fn chat(bot: &Bot, sessions: &Sessions, body: &[u8]) -> Option<String> {
     if map.len() >= MAX_SESSIONS && !map.contains_key(&id) {
         map.clear(); // an example's crude bound on memory
     }
-    let session = map.entry(id).or_default();
+    let session = map.entry(id.clone()).or_default();
     let decision = bot.respond_with(session, Input::new(text).now(now));
+    drop(map);
+    if let Some(Some(log)) = LOG.get() {
+        let record = LogRecord::new(Some(&id), text, &decision, Some(now));
+        if let (Ok(line), Ok(mut file)) = (serde_json::to_string(&record), log.lock()) {
+            // A full disk must not stop the chat.
+            let _ = writeln!(file, "{line}");
+        }
+    }
     serde_json::to_string(&decision).ok()
 }
 

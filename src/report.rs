@@ -32,7 +32,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::bot::{Bot, Input};
-use crate::decide::{Decision, EscalationReason};
+use crate::decide::{Decision, DecisionKind, EscalationReason};
 use crate::model::Language;
 use crate::session::Session;
 
@@ -165,6 +165,78 @@ pub fn unanswered<'a>(bot: &Bot, messages: impl IntoIterator<Item = Input<'a>>) 
             conversation: None,
         }),
     )
+}
+
+/// One line of a conversation log, as a host writes it for every customer message (one
+/// JSON object per line) and as `faqbot unanswered` reads it back: the customer's text,
+/// the conversation, when, and what the bot decided (for the host's own statistics; the
+/// report asks the bot again, so that it reflects the content as it is now).
+///
+/// ```
+/// use faqbot::report::LogRecord;
+/// use faqbot::{Bot, Session};
+///
+/// let bot = Bot::from_dir("intents").unwrap();
+/// let mut session = Session::new();
+/// let d = bot.respond(&mut session, "gdzie jest moja paczka");
+/// let record = LogRecord::new(Some("c-17"), "gdzie jest moja paczka", &d, None);
+/// assert_eq!(record.intent.as_deref(), Some("order_status"));
+/// // Written with any serde format; `faqbot unanswered` reads JSON lines.
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct LogRecord {
+    /// The conversation (the host's session id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
+    /// What the customer wrote.
+    pub text: String,
+    /// The language the bot answered in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Language>,
+    /// When (RFC 3339), for business hours when the log is replayed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<jiff::Timestamp>,
+    /// What the bot decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<DecisionKind>,
+    /// The intent answered or handed over, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
+    /// The decision's confidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+}
+
+impl LogRecord {
+    /// The record of one customer message and the bot's decision on it.
+    pub fn new(
+        conversation: Option<&str>,
+        text: &str,
+        decision: &Decision,
+        at: Option<jiff::Timestamp>,
+    ) -> LogRecord {
+        LogRecord {
+            conversation: conversation.map(str::to_string),
+            text: text.to_string(),
+            lang: Some(decision.language()),
+            at,
+            decision: Some(decision.kind()),
+            intent: decision.intent().map(str::to_string),
+            confidence: Some(decision.confidence()),
+        }
+    }
+
+    /// The message to replay: its text, language and time, in its conversation.
+    pub fn message(&self) -> LogMessage<'_> {
+        LogMessage {
+            input: Input {
+                text: &self.text,
+                language: self.lang,
+                now: self.at,
+            },
+            conversation: self.conversation.as_deref(),
+        }
+    }
 }
 
 /// One customer message of a log.

@@ -233,3 +233,57 @@ fn unanswered_replays_conversations_from_a_json_log() {
     assert!(err.contains("log.jsonl:1"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn chat_log_feeds_the_unanswered_report() {
+    let dir = std::env::temp_dir().join(format!("faqbot-cli-chatlog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let log = dir.join("chat.jsonl");
+    let path = log.to_str().expect("utf8");
+    let chat = |input: &str| {
+        let mut child = Command::new(BIN)
+            .args(["chat", "--intents", INTENTS, "--log", path])
+            .args(["--now", "2026-11-24T10:00:00Z"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
+        assert!(child.wait().expect("exit").success());
+    };
+    // Two chats append to one log; "1" picks the clarification's first option.
+    chat("i want to send back a jacket, its too small\n1\n");
+    chat("do you sell gift cards\n");
+    let text = std::fs::read_to_string(&log).expect("log written");
+    let records: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(records.len(), 3, "{text}");
+    assert_eq!(records[1]["decision"], "answer", "{text}");
+    assert_eq!(records[1]["intent"], "return_item", "{text}");
+    assert_eq!(records[0]["at"], "2026-11-24T10:00:00Z", "{text}");
+    assert_eq!(records[0]["conversation"], records[1]["conversation"]);
+    let (code, out, err) = run(&["unanswered", "--intents", INTENTS, "--json", path]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON object");
+    assert_eq!(v["messages"], 3, "{v}");
+    assert_eq!(v["conversations"], 2, "{v}");
+    assert_eq!(v["answered"], 1, "{v}");
+    assert_eq!(v["clarified"], 1, "{v}");
+    assert_eq!(v["fallback"], 1, "{v}");
+    // A bad time is an error at its line.
+    std::fs::write(&log, "{\"text\": \"hi\", \"at\": \"yesterday\"}\n").expect("write");
+    let (code, _, err) = run(&["unanswered", "--intents", INTENTS, path]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("chat.jsonl:1: `at` must be an RFC 3339 time"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -201,3 +201,48 @@ fn conversations_are_replayed_with_one_session_each() {
     assert_eq!(firsts.with_human, 0);
     assert_eq!(firsts.answered, 2, "{firsts:?}");
 }
+
+#[test]
+fn a_log_of_records_replays_to_the_decisions_it_recorded() {
+    use faqbot::report::LogRecord;
+    let bot = bot();
+    let at: jiff::Timestamp = "2026-11-24T10:00:00Z".parse().expect("time");
+    // Two interleaved conversations, as a host logs them.
+    let chat: [(&str, &str); 7] = [
+        ("a", "i want to send back a jacket, its too small"),
+        ("b", "do you sell gift cards"),
+        ("a", "1"),
+        ("b", "czy mogę zapłacić kryptowalutą"),
+        ("b", "I want to talk to a human"),
+        ("b", "hello?"),
+        ("a", "dziękuję"),
+    ];
+    let mut sessions = std::collections::HashMap::new();
+    let mut lines = Vec::new();
+    for (c, text) in chat {
+        let session = sessions.entry(c).or_insert_with(Session::new);
+        let d = bot.respond_with(session, Input::new(text).now(at));
+        let record = LogRecord::new(Some(c), text, &d, Some(at));
+        lines.push(serde_json::to_string(&record).expect("serialises"));
+    }
+    let records: Vec<LogRecord> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("reads back"))
+        .collect();
+    assert_eq!(
+        records[2].intent.as_deref(),
+        Some("return_item"),
+        "{:?}",
+        records[2]
+    );
+    assert_eq!(records[0].at, Some(at));
+    let r = report::unanswered_in_conversations(&bot, records.iter().map(LogRecord::message));
+    let recorded = |k: DecisionKind| records.iter().filter(|r| r.decision == Some(k)).count();
+    assert_eq!(r.conversations, 2);
+    assert_eq!(r.answered, recorded(DecisionKind::Answer), "{r:?}");
+    assert_eq!(r.clarified, recorded(DecisionKind::Clarify));
+    assert_eq!(r.escalated, recorded(DecisionKind::Escalate));
+    assert_eq!(r.with_human, recorded(DecisionKind::Human));
+    assert_eq!(r.with_human, 1);
+    assert_eq!(r.fallback, recorded(DecisionKind::Fallback));
+}

@@ -77,6 +77,10 @@ enum Command {
     Chat {
         #[command(flatten)]
         opts: ReplyArgs,
+        /// Append every message and decision to this file as a JSON line (the log that
+        /// `faqbot unanswered` reads), with a conversation id for this chat.
+        #[arg(long)]
+        log: Option<PathBuf>,
     },
     /// Evaluate understanding on a JSONL dataset (text, intent, split, lang).
     Eval(eval::EvalArgs),
@@ -113,7 +117,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print_decision(&d, opts.json, opts.explain)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Chat { opts } => chat(&opts),
+        Command::Chat { opts, log } => chat(&opts, log.as_deref()),
         Command::Eval(args) => eval::run(args),
         Command::Test(args) => test_cmd::run(args),
         Command::Unanswered(args) => unanswered_cmd::run(args),
@@ -226,9 +230,26 @@ fn print_decision(d: &Decision, json: bool, explain: bool) -> Result<()> {
     Ok(())
 }
 
-fn chat(opts: &ReplyArgs) -> Result<ExitCode> {
+fn chat(opts: &ReplyArgs, log: Option<&std::path::Path>) -> Result<ExitCode> {
     let dir = opts.bot.intents.as_path();
     let bot = load_bot(dir)?;
+    let mut log = match log {
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| format!("cannot open {} for appending", path.display()))?;
+            Some((file, path))
+        }
+        None => None,
+    };
+    // One id per chat: the start time and the process.
+    let conversation = format!(
+        "chat-{}-{}",
+        jiff::Timestamp::now().as_second(),
+        std::process::id()
+    );
     let mut session = Session::new();
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
@@ -282,6 +303,12 @@ fn chat(opts: &ReplyArgs) -> Result<ExitCode> {
                 now: opts.bot.now,
             },
         );
+        if let Some((file, path)) = log.as_mut() {
+            let at = opts.bot.now.unwrap_or_else(jiff::Timestamp::now);
+            let record = faqbot::report::LogRecord::new(Some(&conversation), text, &d, Some(at));
+            writeln!(file, "{}", serde_json::to_string(&record)?)
+                .with_context(|| format!("cannot write to {}", path.display()))?;
+        }
         print_decision(&d, opts.json, opts.explain)?;
     }
     Ok(ExitCode::SUCCESS)

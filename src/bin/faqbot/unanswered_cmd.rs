@@ -11,10 +11,11 @@ use faqbot::{Input, Language};
 /// Arguments of `faqbot unanswered`.
 #[derive(clap::Args, Debug)]
 pub(crate) struct UnansweredArgs {
-    /// The log: one customer message per line, or JSON lines with `text` (and optionally
-    /// `lang`, and `conversation`: the messages of one conversation are replayed in one
-    /// session, so that replies to clarifications count as the customer meant them);
-    /// `-` reads standard input.
+    /// The log: one customer message per line, or JSON lines with `text` and optionally
+    /// `lang`, `at` (RFC 3339) and `conversation` (the messages of one conversation are
+    /// replayed in one session, so that replies to clarifications count as the customer
+    /// meant them), as `faqbot chat --log` and `report::LogRecord` write them; `-` reads
+    /// standard input.
     log: PathBuf,
     #[command(flatten)]
     bot: crate::BotArgs,
@@ -30,6 +31,7 @@ pub(crate) struct UnansweredArgs {
 struct Line {
     text: String,
     lang: Option<Language>,
+    at: Option<jiff::Timestamp>,
     conversation: Option<String>,
 }
 
@@ -73,15 +75,31 @@ fn read_log(args: &UnansweredArgs) -> Result<Vec<Line>> {
                     n + 1
                 ),
             };
+            let at = match v.get("at") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(t) => Some(
+                    t.as_str()
+                        .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                        .with_context(|| {
+                            format!(
+                                "{}:{}: `at` must be an RFC 3339 time, e.g. 2026-11-24T09:30:00Z",
+                                args.log.display(),
+                                n + 1
+                            )
+                        })?,
+                ),
+            };
             lines.push(Line {
                 text: text.to_string(),
                 lang,
+                at,
                 conversation,
             });
         } else {
             lines.push(Line {
                 text: line.to_string(),
                 lang: None,
+                at: None,
                 conversation: None,
             });
         }
@@ -99,7 +117,7 @@ pub(crate) fn run(args: UnansweredArgs) -> Result<ExitCode> {
             input: Input {
                 text: &l.text,
                 language: args.bot.lang.or(l.lang),
-                now: args.bot.now,
+                now: l.at.or(args.bot.now),
             },
             conversation: l.conversation.as_deref(),
         }),
