@@ -87,6 +87,7 @@ fn handle(stream: TcpStream, bot: &Bot, sessions: &Sessions) -> std::io::Result<
             if let Ok(mut map) = sessions.lock() {
                 if let Some(s) = map.get_mut(id) {
                     s.hand_back();
+                    log(&LogRecord::handback(id, Some(jiff::Timestamp::now())));
                 }
             }
             ("200 OK", "application/json", "{}".to_string())
@@ -121,14 +122,18 @@ fn chat(bot: &Bot, sessions: &Sessions, body: &[u8]) -> Option<String> {
     let session = map.entry(id.clone()).or_default();
     let decision = bot.respond_with(session, Input::new(text).now(now));
     drop(map);
+    log(&LogRecord::new(Some(&id), text, &decision, Some(now)));
+    serde_json::to_string(&decision).ok()
+}
+
+/// Appends a record to the conversation log, if there is one.
+fn log(record: &LogRecord) {
     if let Some(Some(log)) = LOG.get() {
-        let record = LogRecord::new(Some(&id), text, &decision, Some(now));
-        if let (Ok(line), Ok(mut file)) = (serde_json::to_string(&record), log.lock()) {
+        if let (Ok(line), Ok(mut file)) = (serde_json::to_string(record), log.lock()) {
             // A full disk must not stop the chat.
             let _ = writeln!(file, "{line}");
         }
     }
-    serde_json::to_string(&decision).ok()
 }
 
 const WIDGET: &str = r#"<!doctype html>

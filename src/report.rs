@@ -163,6 +163,7 @@ pub fn unanswered<'a>(bot: &Bot, messages: impl IntoIterator<Item = Input<'a>>) 
         messages.into_iter().map(|input| LogMessage {
             input,
             conversation: None,
+            handback: false,
         }),
     )
 }
@@ -205,6 +206,10 @@ pub struct LogRecord {
     /// The decision's confidence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
+    /// Not a message: the human agent handed the conversation back to the bot
+    /// ([`Session::hand_back`]); `text` is empty.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub handback: bool,
 }
 
 impl LogRecord {
@@ -223,6 +228,21 @@ impl LogRecord {
             decision: Some(decision.kind()),
             intent: decision.intent().map(str::to_string),
             confidence: Some(decision.confidence()),
+            handback: false,
+        }
+    }
+
+    /// The record of the human agent handing a conversation back to the bot.
+    pub fn handback(conversation: &str, at: Option<jiff::Timestamp>) -> LogRecord {
+        LogRecord {
+            conversation: Some(conversation.to_string()),
+            text: String::new(),
+            lang: None,
+            at,
+            decision: None,
+            intent: None,
+            confidence: None,
+            handback: true,
         }
     }
 
@@ -235,6 +255,7 @@ impl LogRecord {
                 now: self.at,
             },
             conversation: self.conversation.as_deref(),
+            handback: self.handback,
         }
     }
 }
@@ -246,13 +267,16 @@ pub struct LogMessage<'a> {
     pub input: Input<'a>,
     /// The conversation it belongs to; `None`: a conversation of its own.
     pub conversation: Option<&'a str>,
+    /// Not a message: the agent handed this conversation back to the bot here.
+    pub handback: bool,
 }
 
 /// Replays a log: the messages of one conversation (in log order; conversations may
 /// interleave) share one session, as they did in the chat, and the ones the bot did not
 /// answer are grouped as [`unanswered`] groups them. A reply that picks a clarification
 /// option or follows up on an answer counts as answered; messages that came while a human
-/// had the conversation are counted apart ([`Unanswered::with_human`]).
+/// had the conversation are counted apart ([`Unanswered::with_human`]), until a
+/// [`LogMessage::handback`] gives it back to the bot.
 ///
 /// ```
 /// use faqbot::report::{self, LogMessage};
@@ -262,7 +286,7 @@ pub struct LogMessage<'a> {
 /// let log = [("c1", "jak mogę zapłacić"), ("c2", "czy mogę zapłacić kryptowalutą"), ("c1", "a ile kosztuje dostawa?")];
 /// let r = report::unanswered_in_conversations(
 ///     &bot,
-///     log.iter().map(|(c, m)| LogMessage { input: Input::new(m), conversation: Some(c) }),
+///     log.iter().map(|(c, m)| LogMessage { input: Input::new(m), conversation: Some(c), handback: false }),
 /// );
 /// assert_eq!((r.messages, r.conversations), (3, 2));
 /// ```
@@ -280,8 +304,15 @@ pub fn unanswered_in_conversations<'a>(
     for LogMessage {
         input,
         conversation,
+        handback,
     } in messages
     {
+        if handback {
+            if let Some(session) = conversation.and_then(|c| sessions.get_mut(c)) {
+                session.hand_back();
+            }
+            continue;
+        }
         if input.text.trim().is_empty() {
             continue;
         }

@@ -259,12 +259,15 @@ fn chat_log_feeds_the_unanswered_report() {
     // Two chats append to one log; "1" picks the clarification's first option.
     chat("i want to send back a jacket, its too small\n1\n");
     chat("do you sell gift cards\n");
+    // The agent's "/handback" is logged too: after it the bot answers again.
+    chat("I want to talk to a human\nhello?\n/handback\ngdzie jest moja paczka\n");
     let text = std::fs::read_to_string(&log).expect("log written");
     let records: Vec<serde_json::Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect();
-    assert_eq!(records.len(), 3, "{text}");
+    assert_eq!(records.len(), 7, "{text}");
+    assert_eq!(records[5]["handback"], true, "{text}");
     assert_eq!(records[1]["decision"], "answer", "{text}");
     assert_eq!(records[1]["intent"], "return_item", "{text}");
     assert_eq!(records[0]["at"], "2026-11-24T10:00:00Z", "{text}");
@@ -272,9 +275,11 @@ fn chat_log_feeds_the_unanswered_report() {
     let (code, out, err) = run(&["unanswered", "--intents", INTENTS, "--json", path]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON object");
-    assert_eq!(v["messages"], 3, "{v}");
-    assert_eq!(v["conversations"], 2, "{v}");
-    assert_eq!(v["answered"], 1, "{v}");
+    assert_eq!(v["messages"], 6, "{v}");
+    assert_eq!(v["conversations"], 3, "{v}");
+    assert_eq!(v["answered"], 2, "{v}");
+    assert_eq!(v["escalated"], 1, "{v}");
+    assert_eq!(v["with_human"], 1, "{v}");
     assert_eq!(v["clarified"], 1, "{v}");
     assert_eq!(v["fallback"], 1, "{v}");
     // A bad time is an error at its line.

@@ -172,6 +172,7 @@ fn conversations_are_replayed_with_one_session_each() {
     let input = |(c, m): &(Option<&'static str>, &'static str)| LogMessage {
         input: Input::new(m).language(Language::En),
         conversation: *c,
+        handback: false,
     };
     let r = report::unanswered_in_conversations(&bot, log.iter().map(input));
     assert_eq!((r.messages, r.conversations), (9, 4));
@@ -208,7 +209,8 @@ fn a_log_of_records_replays_to_the_decisions_it_recorded() {
     let bot = bot();
     let at: jiff::Timestamp = "2026-11-24T10:00:00Z".parse().expect("time");
     // Two interleaved conversations, as a host logs them.
-    let chat: [(&str, &str); 7] = [
+    // "/handback": the agent gives conversation b back to the bot.
+    let chat: [(&str, &str); 9] = [
         ("a", "i want to send back a jacket, its too small"),
         ("b", "do you sell gift cards"),
         ("a", "1"),
@@ -216,13 +218,20 @@ fn a_log_of_records_replays_to_the_decisions_it_recorded() {
         ("b", "I want to talk to a human"),
         ("b", "hello?"),
         ("a", "dziękuję"),
+        ("b", "/handback"),
+        ("b", "gdzie jest moja paczka"),
     ];
     let mut sessions = std::collections::HashMap::new();
     let mut lines = Vec::new();
     for (c, text) in chat {
         let session = sessions.entry(c).or_insert_with(Session::new);
-        let d = bot.respond_with(session, Input::new(text).now(at));
-        let record = LogRecord::new(Some(c), text, &d, Some(at));
+        let record = if text == "/handback" {
+            session.hand_back();
+            LogRecord::handback(c, Some(at))
+        } else {
+            let d = bot.respond_with(session, Input::new(text).now(at));
+            LogRecord::new(Some(c), text, &d, Some(at))
+        };
         lines.push(serde_json::to_string(&record).expect("serialises"));
     }
     let records: Vec<LogRecord> = lines
@@ -245,4 +254,18 @@ fn a_log_of_records_replays_to_the_decisions_it_recorded() {
     assert_eq!(r.with_human, recorded(DecisionKind::Human));
     assert_eq!(r.with_human, 1);
     assert_eq!(r.fallback, recorded(DecisionKind::Fallback));
+    // The hand-back is a line of its own, not a message; after it the bot answers b
+    // again, in the replay as in the chat.
+    assert!(
+        records[7].handback && records[7].text.is_empty(),
+        "{}",
+        lines[7]
+    );
+    assert_eq!(
+        records[8].decision,
+        Some(DecisionKind::Answer),
+        "{:?}",
+        records[8]
+    );
+    assert_eq!(r.messages, 8);
 }

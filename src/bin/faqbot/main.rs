@@ -290,6 +290,12 @@ fn chat(opts: &ReplyArgs, log: Option<&std::path::Path>) -> Result<ExitCode> {
         // session back to the bot.
         if text.trim() == "/handback" {
             session.hand_back();
+            if let Some((file, path)) = log.as_mut() {
+                let at = opts.bot.now.unwrap_or_else(jiff::Timestamp::now);
+                let record = faqbot::report::LogRecord::handback(&conversation, Some(at));
+                writeln!(file, "{}", serde_json::to_string(&record)?)
+                    .with_context(|| format!("cannot write to {}", path.display()))?;
+            }
             if interactive {
                 eprintln!("(the agent handed the conversation back to the bot)");
             }

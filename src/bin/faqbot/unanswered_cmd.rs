@@ -14,8 +14,9 @@ pub(crate) struct UnansweredArgs {
     /// The log: one customer message per line, or JSON lines with `text` and optionally
     /// `lang`, `at` (RFC 3339) and `conversation` (the messages of one conversation are
     /// replayed in one session, so that replies to clarifications count as the customer
-    /// meant them), as `faqbot chat --log` and `report::LogRecord` write them; `-` reads
-    /// standard input.
+    /// meant them; a line with `"handback": true` gives the conversation back from the
+    /// agent to the bot), as `faqbot chat --log` and `report::LogRecord` write them; `-`
+    /// reads standard input.
     log: PathBuf,
     #[command(flatten)]
     bot: crate::BotArgs,
@@ -30,6 +31,7 @@ pub(crate) struct UnansweredArgs {
 /// One message of the log.
 struct Line {
     text: String,
+    handback: bool,
     lang: Option<Language>,
     at: Option<jiff::Timestamp>,
     conversation: Option<String>,
@@ -53,7 +55,10 @@ fn read_log(args: &UnansweredArgs) -> Result<Vec<Line>> {
         if line.trim_start().starts_with('{') {
             let v: serde_json::Value = serde_json::from_str(line)
                 .with_context(|| format!("{}:{}: not a JSON object", args.log.display(), n + 1))?;
-            let Some(text) = v.get("text").and_then(|t| t.as_str()) else {
+            // The agent handed the conversation back (`faqbot chat --log`, LogRecord).
+            let handback = v.get("handback").and_then(|h| h.as_bool()) == Some(true);
+            let text = v.get("text").and_then(|t| t.as_str());
+            let Some(text) = text.or(handback.then_some("")) else {
                 anyhow::bail!(
                     "{}:{}: a JSON line needs a `text` string",
                     args.log.display(),
@@ -91,6 +96,7 @@ fn read_log(args: &UnansweredArgs) -> Result<Vec<Line>> {
             };
             lines.push(Line {
                 text: text.to_string(),
+                handback,
                 lang,
                 at,
                 conversation,
@@ -98,6 +104,7 @@ fn read_log(args: &UnansweredArgs) -> Result<Vec<Line>> {
         } else {
             lines.push(Line {
                 text: line.to_string(),
+                handback: false,
                 lang: None,
                 at: None,
                 conversation: None,
@@ -120,6 +127,7 @@ pub(crate) fn run(args: UnansweredArgs) -> Result<ExitCode> {
                 now: l.at.or(args.bot.now),
             },
             conversation: l.conversation.as_deref(),
+            handback: l.handback,
         }),
     );
     let stdout = std::io::stdout();
