@@ -72,6 +72,8 @@ struct Inner {
     phrases: [PhraseMap; 4],
     /// What phrase entries are read as: each group's first entry, analysed.
     targets: Vec<PhraseTarget>,
+    /// By language index: (folded, stem) of the content words of phrase entries.
+    phrase_words: [Vec<(String, String)>; 4],
 }
 
 /// Phrase synonyms by their first stem (looked up for every message word: FNV).
@@ -133,6 +135,7 @@ impl Analyzer {
             members,
             Default::default(),
             Vec::new(),
+            Default::default(),
         )
     }
 
@@ -142,6 +145,7 @@ impl Analyzer {
         members: Vec<(Language, String)>,
         phrases: [PhraseMap; 4],
         targets: Vec<PhraseTarget>,
+        phrase_words: [Vec<(String, String)>; 4],
     ) -> Analyzer {
         let stop = stopwords::STOP.map(|list| list.iter().copied().collect::<StopSet>());
         Analyzer {
@@ -158,6 +162,7 @@ impl Analyzer {
                 members,
                 phrases,
                 targets,
+                phrase_words,
             }),
         }
     }
@@ -241,6 +246,7 @@ impl Analyzer {
         let words_only =
             Analyzer::with_synonym_stems(synonyms.clone(), group_words.clone(), members.clone());
         let mut phrases: [PhraseMap; 4] = Default::default();
+        let mut phrase_words: [Vec<(String, String)>; 4] = Default::default();
         let mut targets = Vec::new();
         let mut a = Analyzed::new();
         for (lang, entries) in phrase_groups {
@@ -258,6 +264,12 @@ impl Analyzer {
             });
             for entry in &entries[1..] {
                 words_only.analyze(entry, lang, &mut a);
+                let known = &mut phrase_words[lang.index()];
+                for t in a.iter().filter(|t| !t.stop && !t.is_number) {
+                    if !known.iter().any(|(f, _)| f == t.folded) {
+                        known.push((t.folded.to_string(), t.stem.to_string()));
+                    }
+                }
                 // An entry of stop words only would replace them in every message.
                 if a.iter().all(|t| t.stop) {
                     continue;
@@ -274,7 +286,14 @@ impl Analyzer {
             // Longest first; among equals, the earlier group.
             list.sort_by_key(|r| std::cmp::Reverse(r.stems.len()));
         }
-        Analyzer::with_phrases(synonyms, group_words, members, phrases, targets)
+        Analyzer::with_phrases(
+            synonyms,
+            group_words,
+            members,
+            phrases,
+            targets,
+            phrase_words,
+        )
     }
 
     /// The words a phrase synonym was read as, folded and joined by spaces.
@@ -338,6 +357,90 @@ impl Analyzer {
         } else {
             out.spare = std::mem::replace(&mut out.tokens, kept);
         }
+    }
+
+    /// Phrase synonyms that typo correction revealed: among a message's (folded, stem)
+    /// words after correction, the runs that are an entry of a group (none of their words
+    /// already put in place of a phrase: `fixed`) are replaced by the words of the group's
+    /// first entry, as [`Analyzer::analyze`] replaces the ones it sees. Each replacement
+    /// is listed in `rewrites` as (the words found, joined by spaces; what they are read
+    /// as, see [`Analyzer::phrase_target`]).
+    pub(crate) fn rewrite_corrected<'a>(
+        &'a self,
+        lang: Language,
+        words: &mut Vec<(&'a str, &'a str)>,
+        fixed: &mut Vec<bool>,
+        rewrites: &mut Vec<(String, u32)>,
+    ) {
+        let rules = &self.inner.phrases[lang.index()];
+        if rules.is_empty() {
+            return;
+        }
+        let mut i = 0;
+        while i < words.len() {
+            let n = words.len();
+            let found = rules.get(words[i].1).and_then(|list| {
+                list.iter().find_map(|r| {
+                    let word = |j: usize| (words[j].1, self.is_stop_word(words[j].0, lang));
+                    let last = phrase_end_in(n, word, i, &r.stems)?;
+                    (!fixed[i..=last].iter().any(|&f| f)).then_some((last, r.target))
+                })
+            });
+            let Some((last, target)) = found else {
+                i += 1;
+                continue;
+            };
+            let from: Vec<&str> = words[i..=last].iter().map(|w| w.0).collect();
+            rewrites.push((from.join(" "), target));
+            let put = &self.inner.targets[target as usize].words;
+            words.splice(
+                i..=last,
+                put.iter().map(|(f, s, _, _)| (f.as_str(), s.as_str())),
+            );
+            fixed.splice(i..=last, put.iter().map(|_| true));
+            i += put.len();
+        }
+    }
+
+    /// Is this folded word a content word of a phrase synonym of `lang`? Such a word is
+    /// never corrected to another: it may complete a phrase.
+    pub(crate) fn is_phrase_word(&self, folded: &str, lang: Language) -> bool {
+        self.inner.phrase_words[lang.index()]
+            .iter()
+            .any(|(f, _)| f == folded)
+    }
+
+    /// The content word of a phrase synonym of `lang` nearest to a word the content does
+    /// not know, within the edits allowed for its length: (folded, stem, edits). Phrase
+    /// words may appear in no example (they are read as their group's first entry), so
+    /// the index vocabulary cannot correct to them.
+    pub(crate) fn correct_to_phrase_word(
+        &self,
+        folded: &str,
+        lang: Language,
+    ) -> Option<(&str, &str, usize)> {
+        let words = &self.inner.phrase_words[lang.index()];
+        if words.is_empty() {
+            return None;
+        }
+        let chars = folded.chars().count();
+        if chars < 4 {
+            return None;
+        }
+        let cyrillic = folded.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c));
+        words
+            .iter()
+            .filter_map(|(f, s)| {
+                let longer = chars.max(f.chars().count()).min(chars + 1);
+                let d = crate::edit::osa_distance(folded, f);
+                (d > 0 && d <= crate::index::max_edits_in(longer, cyrillic)).then_some((
+                    d,
+                    f.as_str(),
+                    s.as_str(),
+                ))
+            })
+            .min_by_key(|x| x.0)
+            .map(|(d, f, s)| (f, s, d))
     }
 
     /// The folded words of `text` joined by spaces, with phrase synonyms read as their
@@ -530,6 +633,38 @@ pub(crate) fn for_each_folded_word(text: &str, buf: &mut String, mut f: impl FnM
     }
 }
 
+/// Where the words with `stems` (in order) are found from word `i` on, among `n` words
+/// given by `word(j)` = (stem, stop word), a text having up to [`PHRASE_GAP`] more stop
+/// words between two of them: the last word's index. How a phrase synonym is found.
+fn phrase_end_in<'w, S: AsRef<str>>(
+    n: usize,
+    word: impl Fn(usize) -> (&'w str, bool),
+    i: usize,
+    stems: &[S],
+) -> Option<usize> {
+    let (first, rest) = stems.split_first()?;
+    if i >= n || word(i).0 != first.as_ref() {
+        return None;
+    }
+    let mut j = i;
+    for want in rest {
+        let want = want.as_ref();
+        j += 1;
+        let mut gap = 0;
+        while j < n && gap < PHRASE_GAP && {
+            let (stem, stop) = word(j);
+            stop && stem != want
+        } {
+            j += 1;
+            gap += 1;
+        }
+        if j >= n || word(j).0 != want {
+            return None;
+        }
+    }
+    Some(j)
+}
+
 /// Folds one word and drops apostrophes: "Don’t" → "dont", "What's" → "whats".
 ///
 /// Apostrophes are dropped rather than split on because customers type both
@@ -676,29 +811,15 @@ impl Analyzed {
         &self.text[self.tokens[i].stem.clone()]
     }
 
-    /// Where the words with `stems` (in order) are found from word `i` on, a message
-    /// having up to [`PHRASE_GAP`] more stop words between two of them: the last word's
-    /// index. How a phrase synonym is found.
+    /// Where the words with `stems` (in order) are found from word `i` on: see
+    /// [`phrase_end_in`].
     pub(crate) fn phrase_end<S: AsRef<str>>(&self, i: usize, stems: &[S]) -> Option<usize> {
-        let n = self.tokens.len();
-        let (first, rest) = stems.split_first()?;
-        if i >= n || self.stem_at(i) != first.as_ref() {
-            return None;
-        }
-        let mut j = i;
-        for want in rest {
-            let want = want.as_ref();
-            j += 1;
-            let mut gap = 0;
-            while j < n && self.tokens[j].stop && self.stem_at(j) != want && gap < PHRASE_GAP {
-                j += 1;
-                gap += 1;
-            }
-            if j >= n || self.stem_at(j) != want {
-                return None;
-            }
-        }
-        Some(j)
+        phrase_end_in(
+            self.tokens.len(),
+            |j| (self.stem_at(j), self.tokens[j].stop),
+            i,
+            stems,
+        )
     }
 
     /// The phrase synonyms replaced in this text: (the folded words found, joined by
@@ -1020,6 +1141,52 @@ mod tests {
         out.iter()
             .map(|t| (t.folded.to_string(), t.synonym))
             .collect()
+    }
+
+    #[test]
+    fn corrected_words_complete_phrase_synonyms() {
+        let a = Analyzer::with_synonyms([
+            (
+                Language::En,
+                ["return", "give back", "send back"].as_slice(),
+            ),
+            (Language::En, ["log in", "sign in"].as_slice()),
+        ]);
+        // Phrase words are never corrected away, and a near typo finds them.
+        assert!(a.is_phrase_word("give", Language::En));
+        assert!(!a.is_phrase_word("give", Language::Pl));
+        assert!(
+            !a.is_phrase_word("return", Language::En),
+            "first entries are content"
+        );
+        assert_eq!(
+            a.correct_to_phrase_word("bakc", Language::En),
+            Some(("back", "back", 1))
+        );
+        assert_eq!(a.correct_to_phrase_word("back", Language::En), None);
+        assert_eq!(a.correct_to_phrase_word("bxxk", Language::En), None);
+        // After correction: "give it bakc" -> "give it back" -> "return"; a run that holds
+        // a word already put in place of a phrase is left alone.
+        let mut words = vec![
+            ("pls", "pls"),
+            ("give", "give"),
+            ("it", "it"),
+            ("back", "back"),
+        ];
+        let mut fixed = vec![false; 4];
+        let mut rewrites = Vec::new();
+        a.rewrite_corrected(Language::En, &mut words, &mut fixed, &mut rewrites);
+        assert_eq!(words, [("pls", "pls"), ("return", "return")]);
+        assert_eq!(fixed, [false, true]);
+        let r: Vec<(&str, &str)> = rewrites
+            .iter()
+            .map(|(f, t)| (f.as_str(), a.phrase_target(*t)))
+            .collect();
+        assert_eq!(r, [("give it back", "return")]);
+        let mut words = vec![("sign", "sign"), ("in", "in")];
+        let mut fixed = vec![false, true];
+        a.rewrite_corrected(Language::En, &mut words, &mut fixed, &mut rewrites);
+        assert_eq!(words, [("sign", "sign"), ("in", "in")]);
     }
 
     #[test]

@@ -225,6 +225,8 @@ struct Turn<'a> {
     lang_source: LanguageSource,
     analyzed: Analyzed,
     corrections: std::cell::RefCell<Vec<Correction>>,
+    /// Phrase synonyms found only after typo correction (see [`Turn::corrections`]).
+    corrected_phrases: std::cell::RefCell<Vec<(String, u32)>>,
 }
 
 /// A finished turn's analysis buffers up to this size are kept for the next turn on the
@@ -499,6 +501,7 @@ impl Bot {
             lang_source,
             analyzed,
             corrections: std::cell::RefCell::new(Vec::new()),
+            corrected_phrases: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -510,6 +513,7 @@ impl Bot {
     ) -> (Vec<ScoredIntent>, BTreeMap<String, String>) {
         let inner = &*self.inner;
         let mut corrections = Vec::new();
+        let mut corrected_phrases = Vec::new();
         let mut tokens = Vec::with_capacity(turn.analyzed.len());
         index::prepare_query(
             &inner.index,
@@ -517,6 +521,7 @@ impl Bot {
             &turn.analyzed,
             turn.lang,
             &mut corrections,
+            &mut corrected_phrases,
             &mut tokens,
         );
         let mut hits: Vec<IntentHit> = Vec::with_capacity(index::MAX_HITS);
@@ -641,6 +646,7 @@ impl Bot {
             .collect();
         // Corrections are reported through the explanation of the decision.
         *turn.corrections.borrow_mut() = corrections;
+        *turn.corrected_phrases.borrow_mut() = corrected_phrases;
         (scored, values)
     }
 
@@ -792,6 +798,10 @@ impl Bot {
                 .chain(turn.analyzed.phrase_rewrites().map(|(from, to)| {
                     let to = self.inner.analyzer.phrase_target(to);
                     (from.to_string(), to.to_string())
+                }))
+                .chain(turn.corrected_phrases.borrow().iter().map(|(from, to)| {
+                    let to = self.inner.analyzer.phrase_target(*to);
+                    (from.clone(), to.to_string())
                 }))
                 .collect(),
             corrections: corrections

@@ -805,7 +805,7 @@ pub(crate) fn max_edits(chars: usize) -> usize {
 /// 140) replaced a correctly spelt word by a different one, and only 5 fixed a typo. Typos
 /// in longer words stay correctable. Two-edit neighbourhoods are most of the index's size:
 /// for 11+ letters only.
-fn max_edits_in(chars: usize, cyrillic: bool) -> usize {
+pub(crate) fn max_edits_in(chars: usize, cyrillic: bool) -> usize {
     if !cyrillic {
         return max_edits(chars);
     }
@@ -1616,16 +1616,28 @@ pub(crate) fn prepare_query<'a>(
     analyzed: &'a Analyzed,
     lang: Language,
     corrections: &mut Vec<Correction>,
+    rewrites: &mut Vec<(String, u32)>,
     out: &mut Vec<(&'a str, &'a str)>,
 ) {
     out.clear();
+    let corrected = corrections.len();
     for t in analyzed.iter() {
         // A word the content never used is corrected to a near known word, unless its
         // stem is known: then it is a new inflection ("zamówieniami"), not a typo.
         // The words a phrase synonym is read as are never corrected: they are the
         // editor's, whether or not an example uses them.
-        if !t.is_number && !t.synonym && !index.knows(t.folded) && !index.knows_stem(t.stem) {
-            if let Some((word, stem, d)) = index.correct(t.folded, lang) {
+        if !t.is_number
+            && !t.synonym
+            && !index.knows(t.folded)
+            && !index.knows_stem(t.stem)
+            && !analyzer.is_phrase_word(t.folded, lang)
+        {
+            // A content word first; a phrase synonym's word when it is nearer.
+            let content = index.correct(t.folded, lang);
+            let phrase = analyzer
+                .correct_to_phrase_word(t.folded, lang)
+                .filter(|p| content.is_none_or(|c| p.2 < c.2));
+            if let Some((word, stem, d)) = phrase.or(content) {
                 corrections.push(Correction {
                     start: t.start,
                     end: t.end,
@@ -1642,6 +1654,12 @@ pub(crate) fn prepare_query<'a>(
             analyzer.synonym_word(t.stem, lang).unwrap_or(t.folded),
             t.stem,
         ));
+    }
+    // A corrected word may complete a phrase synonym that the analysis could not see
+    // ("sned it back").
+    if corrections.len() > corrected && analyzed.iter().len() == out.len() {
+        let mut fixed: Vec<bool> = analyzed.iter().map(|t| t.synonym).collect();
+        analyzer.rewrite_corrected(lang, out, &mut fixed, rewrites);
     }
 }
 
@@ -1671,7 +1689,15 @@ mod tests {
         a.analyze(text, Language::En, &mut an);
         let mut corr = Vec::new();
         let mut toks = Vec::new();
-        prepare_query(idx, a, &an, Language::En, &mut corr, &mut toks);
+        prepare_query(
+            idx,
+            a,
+            &an,
+            Language::En,
+            &mut corr,
+            &mut Vec::new(),
+            &mut toks,
+        );
         let mut out = Vec::new();
         idx.search(&toks, &mut out);
         out.sort_by(|x, y| y.centroid_sim.total_cmp(&x.centroid_sim));
@@ -1744,7 +1770,15 @@ mod tests {
         let mut an = Analyzed::new();
         a.analyze("passwords forgoten", Language::En, &mut an);
         let (mut corr, mut toks) = (Vec::new(), Vec::new());
-        prepare_query(&idx, &a, &an, Language::En, &mut corr, &mut toks);
+        prepare_query(
+            &idx,
+            &a,
+            &an,
+            Language::En,
+            &mut corr,
+            &mut Vec::new(),
+            &mut toks,
+        );
         // "passwords" stems to the known "password": kept; "forgoten" is a typo.
         assert_eq!(corr.len(), 1);
         assert_eq!(corr[0].from, "forgoten");

@@ -508,4 +508,29 @@ fn phrase_synonyms_read_as_their_group_s_first_entry() {
     assert!(d.explanation().unwrap().corrections.is_empty());
     let d = with.respond(&mut Session::new(), "where do i sign the form");
     assert!(d.explanation().unwrap().synonyms.is_empty(), "{d:?}");
+    // A typo inside a phrase is corrected first ("bakc" -> "back", "отдат" -> "отдать",
+    // a word that no example has: every "отдать назад" reads "вернуть"), then the phrase
+    // is found; a phrase word unknown to the examples ("give") is not corrected away.
+    for (text, lang, phrase) in [
+        (
+            "can i give it bakc",
+            Language::En,
+            ("give it back", "return"),
+        ),
+        (
+            "хочу отдат назад",
+            Language::Ru,
+            ("отдать назад", "вернуть"),
+        ),
+    ] {
+        let d = with.respond_with(&mut Session::new(), Input::new(text).language(lang));
+        assert_eq!(d.intent(), Some("return_item"), "{text}: {d:?}");
+        let x = d.explanation().unwrap();
+        assert_eq!(x.corrections.len(), 1, "{text}: {x:?}");
+        assert_eq!(
+            x.synonyms,
+            [(phrase.0.to_string(), phrase.1.to_string())],
+            "{text}"
+        );
+    }
 }
