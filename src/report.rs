@@ -12,7 +12,8 @@
 //!
 //! Grouping is greedy and deterministic: distinct messages are taken most frequent first,
 //! and each joins the group whose first message shares the largest part of its content
-//! stems (Jaccard similarity at least [`JOIN_SIMILARITY`]), or starts a group of its own.
+//! stems (Jaccard similarity at least [`JOIN_SIMILARITY`]; a message or a first message of
+//! one content stem only joins or takes that stem alone), or starts a group of its own.
 //! Each group says which intents the bot came closest to, so an editor sees whether to add
 //! an example to an existing intent or to write a new one; and the report lists the words
 //! of unanswered messages that the content does not know at all, the candidates for
@@ -543,7 +544,12 @@ fn group(mut distinct: Vec<Distinct>) -> Vec<UnansweredGroup> {
         let best = candidates
             .iter()
             .map(|&g| (g, jaccard(&d.stems, &heads[g])))
-            .filter(|&(_, sim)| sim >= JOIN_SIMILARITY)
+            // One content word says too little to stand for more: a message of one joins
+            // only a head with that word alone, and a head of one takes only those ("my
+            // name" is not "change my name").
+            .filter(|&(g, sim)| {
+                sim >= JOIN_SIMILARITY && (sim == 1.0 || d.stems.len().min(heads[g].len()) > 1)
+            })
             // The most similar; the earlier (larger) group on a tie.
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         match best {
@@ -678,5 +684,21 @@ mod tests {
         ]);
         // "a c" shares one of three stems with each head: below 0.5.
         assert_eq!(groups.len(), 3);
+    }
+
+    #[test]
+    fn one_content_word_groups_only_with_itself() {
+        let groups = group(vec![
+            distinct("what is my name", &["name"], 3, 0),
+            distinct("please change my name", &["chang", "name"], 2, 1),
+            distinct("my name?", &["name"], 1, 2),
+            distinct("change the name", &["chang", "name"], 1, 3),
+        ]);
+        let summary: Vec<(usize, usize)> =
+            groups.iter().map(|g| (g.count, g.messages.len())).collect();
+        // Jaccard 0.5 would join them all; one word stands only for itself.
+        assert_eq!(summary, [(4, 2), (3, 2)]);
+        assert_eq!(groups[0].messages[0].text, "what is my name");
+        assert_eq!(groups[1].messages[0].text, "please change my name");
     }
 }
