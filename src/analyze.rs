@@ -1240,7 +1240,7 @@ mod tests {
                 ("in".into(), true)
             ]
         );
-        // A single word of a phrase group is read as the phrase.
+        // The first entry is left as it is.
         assert_eq!(folded("return it", Language::En), ["return", "it"]);
         assert_eq!(
             folded("хочу отдать обратно назад", Language::Ru),

@@ -165,9 +165,10 @@ pub struct Settings {
     pub hours: Option<BusinessHours>,
     /// The bot's own messages.
     pub messages: Messages,
-    /// Words that mean the same in this content, per language: each group is a list of
-    /// single words, the first one the group's name. Every inflection of every word of a
-    /// group counts as the first word, in the content and in messages alike.
+    /// Words and short phrases that mean the same in this content, per language: each
+    /// group is a list of entries, the first one the group's name. Every inflection of
+    /// every entry counts as the first entry, in the content and in messages alike (see
+    /// [`crate::analyze::Analyzer::with_synonyms`]).
     #[serde(default)]
     pub synonyms: PerLanguage<Vec<Vec<Located<String>>>>,
     /// Where the settings came from.

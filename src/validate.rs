@@ -235,13 +235,13 @@ impl Validator<'_> {
                         Diagnostic::warning(
                             Kind::InvalidValue,
                             format!(
-                                "synonym group `{}` has one word: it changes nothing",
+                                "synonym group `{}` has one entry: it changes nothing",
                                 first.value
                             ),
                         )
                         .at(first.pos.clone().or(s.pos.clone()))
                         .with_hint(
-                            "a group lists words that mean the same, e.g. `[parcel, package]`",
+                            "a group lists words or phrases that mean the same, e.g. `[parcel, package]`",
                         ),
                     );
                 }
@@ -969,7 +969,9 @@ mod tests {
         );
         let d = validate(&c);
         let messages: Vec<String> = d.iter().map(|d| d.message().to_string()).collect();
-        assert!(messages.iter().any(|m| m.contains("`lonely` has one word")));
+        assert!(messages
+            .iter()
+            .any(|m| m.contains("`lonely` has one entry")));
         assert!(messages.contains(&"`Package` is already a synonym of `parcel` (en)".to_string()));
         assert!(messages.contains(&"empty synonym".to_string()));
         // Phrases are synonyms too, compared as their folded words.
