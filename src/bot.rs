@@ -51,6 +51,9 @@ struct Keyword {
     text: String,
     stems: Vec<Box<str>>,
     folded: Vec<Box<str>>,
+    /// Its words include stop words (see [`crate::rules::matched_words`]): matched
+    /// against all of a message's words, not only its content words.
+    with_stop_words: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -76,6 +79,8 @@ struct Inner {
     by_id: HashMap<String, usize>,
     keywords: HashMap<Box<str>, Vec<usize>>,
     keyword_list: Vec<Keyword>,
+    /// Some keyword keeps its stop words.
+    keywords_with_stop_words: bool,
     human: PhraseMatcher,
     frustration: PhraseMatcher,
     frustration_patterns: Vec<Regex>,
@@ -550,8 +555,8 @@ impl Bot {
             }
         }
 
-        // Keywords: contiguous content words, by stem or folded form. The index tokens
-        // include stop words; keywords were compiled without them.
+        // Keywords: contiguous content words, by stem or folded form; a keyword that keeps
+        // its stop words ("до скольки") is matched against all the words.
         let mut content: Vec<(&str, &str)> = Vec::with_capacity(tokens.len());
         content.extend(
             tokens
@@ -559,33 +564,42 @@ impl Bot {
                 .filter(|(f, _)| !inner.analyzer.is_stop_word(f, turn.lang)),
         );
         // A message of stop words only keeps them all.
-        let tokens = if content.is_empty() { tokens } else { content };
-        for (k, &(folded, stem)) in tokens.iter().enumerate() {
-            let mut seen: Vec<usize> = Vec::new();
-            for key in [stem, folded] {
-                let Some(list) = inner.keywords.get(key) else {
-                    continue;
-                };
-                for &kw_id in list {
-                    if seen.contains(&kw_id) {
+        let content = if content.is_empty() {
+            &tokens
+        } else {
+            &content
+        };
+        for (words, with_stop_words) in [(content, false), (&tokens, true)] {
+            if with_stop_words && !inner.keywords_with_stop_words {
+                break;
+            }
+            for (k, &(folded, stem)) in words.iter().enumerate() {
+                let mut seen: Vec<usize> = Vec::new();
+                for key in [stem, folded] {
+                    let Some(list) = inner.keywords.get(key) else {
                         continue;
-                    }
-                    seen.push(kw_id);
-                    let kw = &inner.keyword_list[kw_id];
-                    let matches = kw
-                        .stems
-                        .iter()
-                        .zip(&kw.folded)
-                        .enumerate()
-                        .all(|(j, (s, f))| {
-                            tokens
-                                .get(k + j)
-                                .is_some_and(|&(tf, ts)| ts == &**s || tf == &**f)
-                        });
-                    if matches {
-                        let e = entry(&mut evidence, kw.intent);
-                        if !e.keywords.contains(&kw.text) {
-                            e.keywords.push(kw.text.clone());
+                    };
+                    for &kw_id in list {
+                        let kw = &inner.keyword_list[kw_id];
+                        if kw.with_stop_words != with_stop_words || seen.contains(&kw_id) {
+                            continue;
+                        }
+                        seen.push(kw_id);
+                        let matches =
+                            kw.stems
+                                .iter()
+                                .zip(&kw.folded)
+                                .enumerate()
+                                .all(|(j, (s, f))| {
+                                    words
+                                        .get(k + j)
+                                        .is_some_and(|&(tf, ts)| ts == &**s || tf == &**f)
+                                });
+                        if matches {
+                            let e = entry(&mut evidence, kw.intent);
+                            if !e.keywords.contains(&kw.text) {
+                                e.keywords.push(kw.text.clone());
+                            }
                         }
                     }
                 }
@@ -1275,13 +1289,6 @@ fn truncate(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
-/// The words of an analysed keyword that a message must have: its content words (all
-/// of them for a keyword of stop words only).
-pub(crate) fn keyword_words(a: &Analyzed) -> Vec<crate::analyze::TokenRef<'_>> {
-    let all_stop = a.iter().all(|t| t.stop);
-    a.iter().filter(|t| all_stop || !t.stop).collect()
-}
-
 fn compile(
     content: Content,
     thresholds: Option<Thresholds>,
@@ -1382,7 +1389,7 @@ fn compile(
         for (&lang, list) in &intent.def.keywords {
             for kw in list {
                 analyzer.analyze(&kw.value, lang, &mut a);
-                let toks = keyword_words(&a);
+                let toks = crate::rules::matched_words(&a);
                 if toks.is_empty() {
                     continue;
                 }
@@ -1412,6 +1419,7 @@ fn compile(
                     text: kw.value.clone(),
                     stems: toks.iter().map(|t| t.stem.into()).collect(),
                     folded: toks.iter().map(|t| t.folded.into()).collect(),
+                    with_stop_words: toks.iter().any(|t| t.stop),
                 });
             }
         }
@@ -1432,6 +1440,7 @@ fn compile(
             intents,
             with_patterns,
             by_id,
+            keywords_with_stop_words: keyword_list.iter().any(|k| k.with_stop_words),
             keywords,
             keyword_list,
             human,
@@ -1479,6 +1488,20 @@ mod tests {
         // Two different keywords found still count twice.
         assert_eq!(c.keywords, ["reset", "password"]);
         assert!(c.confidence > a.confidence);
+    }
+
+    #[test]
+    fn a_keyword_of_one_content_word_keeps_its_stop_words() {
+        let bot = Bot::from_content(keyword_content(&["in stock"])).expect("compiles");
+        let kws = |text: &str| {
+            let ranked = bot.rank(text, Some(Language::En));
+            let r = ranked.iter().find(|r| r.intent == "password");
+            r.map(|r| r.keywords.clone()).unwrap_or_default()
+        };
+        assert_eq!(kws("is it in stock"), ["in stock"]);
+        // "stock" alone is not "in stock" (it used to be: the keyword lost its "in").
+        assert!(kws("stock price of my login").is_empty());
+        assert!(kws("in the stock").is_empty());
     }
 
     /// Two intents, the first ("password") with `keywords`.

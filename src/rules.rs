@@ -78,6 +78,17 @@ fn same_word(m: MsgWord<'_>, p: &Word) -> bool {
     crate::edit::osa_distance(m.folded, &p.folded) <= p.allowed
 }
 
+/// The words of an analysed phrase (an escalation phrase or a keyword) that a message
+/// must have. Stop words are skipped ("talk to a human" ~ "talk to human") unless that
+/// would leave a phrase of several words with a single everyday word: "what a joke" must
+/// not become "joke", "сколько можно" not "сколько", "до скольки" not "скольки"; then the
+/// phrase keeps them all (and is matched against all of a message's words).
+pub(crate) fn matched_words(a: &Analyzed) -> Vec<crate::analyze::TokenRef<'_>> {
+    let content = a.iter().filter(|t| !t.stop).count();
+    let keep_all = content == 0 || (content == 1 && a.len() > 1);
+    a.iter().filter(|t| keep_all || !t.stop).collect()
+}
+
 impl PhraseMatcher {
     pub(crate) fn new(analyzer: &Analyzer, phrases: &PerLanguage<Vec<Located<String>>>) -> Self {
         let mut out = Vec::new();
@@ -85,14 +96,10 @@ impl PhraseMatcher {
         for (&lang, list) in phrases {
             for p in list {
                 analyzer.analyze(&p.value, lang, &mut a);
-                // Stop words are skipped ("talk to a human" ~ "talk to human") unless that
-                // would leave a multi-word phrase with a single everyday word: "what a
-                // joke" must not become "joke", "сколько можно" not "сколько".
-                let content = a.iter().filter(|t| !t.stop).count();
-                let keep_all = content == 0 || (content == 1 && a.len() > 1);
-                let words: Vec<Word> = a
+                let words = matched_words(&a);
+                let keep_all = words.iter().any(|t| t.stop);
+                let words: Vec<Word> = words
                     .iter()
-                    .filter(|t| keep_all || !t.stop)
                     .map(|t| {
                         let chars = t.folded.chars().count();
                         Word {

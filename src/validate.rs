@@ -548,7 +548,7 @@ impl Validator<'_> {
                 let mut seen: HashMap<String, &str> = HashMap::new();
                 for kw in list {
                     analyzer.analyze(&kw.value, lang, &mut a);
-                    let words = crate::bot::keyword_words(&a);
+                    let words = crate::rules::matched_words(&a);
                     let key = words.iter().map(|t| t.stem).collect::<Vec<_>>().join(" ");
                     if key.is_empty() {
                         continue;
