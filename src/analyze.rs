@@ -427,7 +427,7 @@ impl Analyzer {
         if chars < 4 {
             return None;
         }
-        let cyrillic = folded.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c));
+        let cyrillic = crate::index::is_cyrillic_word(folded);
         words
             .iter()
             .filter_map(|(f, s)| {

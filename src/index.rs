@@ -817,7 +817,7 @@ pub(crate) fn max_edits_in(chars: usize, cyrillic: bool) -> usize {
 }
 
 /// True if the word is written in Cyrillic (judged by its first letter).
-fn is_cyrillic_word(word: &str) -> bool {
+pub(crate) fn is_cyrillic_word(word: &str) -> bool {
     word.chars()
         .next()
         .is_some_and(crate::normalize::is_cyrillic)
