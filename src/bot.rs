@@ -382,10 +382,11 @@ impl Bot {
     }
 
     /// Does the content use this folded word, or another word with its stem (after
-    /// synonyms)? Stop words and numbers count as known.
+    /// synonyms)? Stop words, numbers and the words of phrase synonyms (the editor wrote
+    /// them) count as known.
     pub(crate) fn knows_word(&self, folded: &str, lang: Language) -> bool {
         let inner = &*self.inner;
-        if inner.index.knows(folded) {
+        if inner.index.knows(folded) || inner.analyzer.is_phrase_word(folded, lang) {
             return true;
         }
         let mut stem = String::new();

@@ -115,6 +115,9 @@ fn words_the_content_does_not_know_are_counted_per_message() {
             "can i get gift wrapping pleese",
             // Answered: its words are not looked at.
             "gdzie jest moja paczka",
+            // "give" is in no example, but in a phrase synonym ("give back"): the editor
+            // knows it.
+            "could you give me gift wrapping",
         ],
     );
     let words: Vec<(&str, usize)> = r
@@ -122,7 +125,7 @@ fn words_the_content_does_not_know_are_counted_per_message() {
         .iter()
         .map(|w| (w.word.as_str(), w.count))
         .collect();
-    assert_eq!(words, vec![("gift", 3), ("wrapping", 1)], "{r:#?}");
+    assert_eq!(words, vec![("gift", 4), ("wrapping", 2)], "{r:#?}");
     assert!(r.unknown_words.iter().all(|w| w.language == Language::En));
 }
 
