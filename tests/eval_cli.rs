@@ -129,3 +129,85 @@ fn eval_writes_the_questions_it_got_wrong() {
     assert!(e["confidence"].as_f64().unwrap() > 0.0);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn eval_on_a_content_directory_cross_validates_its_examples() {
+    let dir = std::env::temp_dir().join(format!("faqbot-xval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join("bot.yaml"),
+        "languages: [en]\ndefault_language: en\nmessages:\n  fallback: {en: Sorry}\n  clarify: {en: Did you mean}\n  handoff: {en: Handing over}\n  out_of_hours: {en: \"Back at {next_available}\"}\n",
+    )
+    .expect("bot.yaml");
+    // Two clearly different intents, four examples each; one context-only intent (not
+    // asked); one example that reads like the other intent (asked, and wrong).
+    std::fs::write(
+        dir.join("a.yaml"),
+        "intents:\n\
+         \x20 - id: parcel\n\
+         \x20   label: {en: Parcel}\n\
+         \x20   examples:\n\
+         \x20     en: [where is my parcel, my parcel is late, parcel not here yet, track my parcel, how do i pay by card]\n\
+         \x20   answer: {en: On its way.}\n\
+         \x20 - id: payment\n\
+         \x20   label: {en: Payment}\n\
+         \x20   examples:\n\
+         \x20     en: [can i pay by card, pay with paypal, payment methods, do you take card payments]\n\
+         \x20   answer: {en: Cards and PayPal.}\n\
+         \x20 - id: more\n\
+         \x20   label: {en: More}\n\
+         \x20   context: [parcel]\n\
+         \x20   examples:\n\
+         \x20     en: [tell me more, and then, what else]\n\
+         \x20   answer: {en: That is all.}\n",
+    )
+    .expect("a.yaml");
+    let errors = dir.join("errors.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_faqbot"))
+        .args([
+            "eval",
+            dir.to_str().unwrap(),
+            "--folds",
+            "2",
+            "--json",
+            "--errors",
+        ])
+        .arg(&errors)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(v["questions"], 9, "{v}");
+    assert_eq!(v["skipped_examples"], 3, "{v}");
+    assert_eq!(v["folds"], 2);
+    let top1 = v["top1_accuracy"].as_f64().expect("number");
+    assert!((8.0 / 9.0 - 1e-9..1.0).contains(&top1), "{v}");
+    assert_eq!(v["weakest_intents"][0]["intent"], "parcel", "{v}");
+    assert_eq!(v["top1_by_language"]["en"], top1);
+    // The mislabelled example is written with where it is.
+    let text = std::fs::read_to_string(&errors).expect("errors file");
+    let wrong: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let card = wrong
+        .iter()
+        .find(|w| w["text"] == "how do i pay by card")
+        .expect("the mislabelled example is an error");
+    assert_eq!(card["top"], "payment");
+    assert!(
+        card["at"].as_str().unwrap().ends_with("a.yaml:5:89"),
+        "{card}"
+    );
+    // Dataset-only options are refused.
+    let out = Command::new(env!("CARGO_BIN_EXE_faqbot"))
+        .args(["eval", dir.to_str().unwrap(), "--tune"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -57,7 +57,8 @@ const BANDS: usize = 10;
 /// Arguments of `faqbot eval`.
 #[derive(clap::Args, Debug)]
 pub(crate) struct EvalArgs {
-    /// The dataset: JSON lines with `text`, `intent`, `split`, `lang`.
+    /// The dataset: JSON lines with `text`, `intent`, `split`, `lang`; or a content
+    /// directory, whose own examples are then cross-validated (`--folds`).
     dataset: PathBuf,
     /// Print one JSON object instead of a table.
     #[arg(long)]
@@ -71,6 +72,9 @@ pub(crate) struct EvalArgs {
     /// The split whose examples become the bot's intents.
     #[arg(long, default_value = "train")]
     train_split: String,
+    /// Cross-validation folds when DATASET is a content directory (see `crossval`).
+    #[arg(long, default_value_t = 5)]
+    folds: usize,
     /// Write every question the bot got wrong to this file, one JSON object per line:
     /// in-scope questions not answered with the right intent, out-of-scope questions
     /// answered.
@@ -259,8 +263,13 @@ impl Outcome {
         self.ranked.iter().position(|c| c == e).map(|p| p + 1)
     }
 
+    /// In scope and the best-ranked intent is right (thresholds aside).
+    pub(crate) fn top_is_right(&self) -> bool {
+        self.expected.is_some() && self.top() == self.expected.as_ref()
+    }
+
     /// In scope and answered with the right intent, or out of scope and not answered.
-    fn is_right(&self) -> bool {
+    pub(crate) fn is_right(&self) -> bool {
         match &self.expected {
             Some(e) => self.kind == DecisionKind::Answer && self.answered.as_ref() == Some(e),
             None => self.kind != DecisionKind::Answer,
@@ -432,7 +441,7 @@ pub(crate) fn metrics(outcomes: &[Outcome]) -> Metrics {
 /// scope), the decision, the intent answered, the best candidates with the best one's
 /// confidence, the rank of the right intent among them (`null` when it is not there)
 /// and the clarify options.
-fn error_line(r: &Record, o: &Outcome) -> Value {
+pub(crate) fn error_line(r: &Record, o: &Outcome) -> Value {
     json!({
         "text": r.text,
         "lang": r.lang.code(),
@@ -576,7 +585,7 @@ fn rank_split(bot: &Bot, records: &[&Record]) -> Vec<Ranked> {
 }
 
 /// Answers every question with a fresh session, timing only the respond call.
-fn answer_split(bot: &Bot, records: &[&Record]) -> Vec<Outcome> {
+pub(crate) fn answer_split(bot: &Bot, records: &[&Record]) -> Vec<Outcome> {
     records
         .iter()
         .map(|r| {
@@ -601,6 +610,12 @@ fn thresholds_json(t: &Thresholds) -> Value {
 
 /// Runs `faqbot eval`.
 pub(crate) fn run(args: EvalArgs) -> Result<ExitCode> {
+    if args.dataset.is_dir() {
+        if args.tune || args.split != "test" || args.train_split != "train" {
+            bail!("--tune, --split and --train-split are for datasets; a content directory is cross-validated (--folds)");
+        }
+        return crate::crossval::run(&args.dataset, args.folds, args.json, args.errors.as_deref());
+    }
     let records = read_dataset(&args.dataset)?;
     let content = build_content(&records, &args.train_split)?;
     let start = Instant::now();
@@ -691,7 +706,7 @@ fn pct(x: Option<f64>) -> String {
 }
 
 /// The human-readable report.
-fn table(report: &Value, m: &Metrics, t: &Thresholds) -> String {
+pub(crate) fn table(report: &Value, m: &Metrics, t: &Thresholds) -> String {
     let mut s = String::new();
     let tuned = if report["tuned"].as_bool() == Some(true) {
         format!(

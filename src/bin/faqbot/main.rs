@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use faqbot::{Bot, Decision, Input, Language, Session};
 
+mod crossval;
 mod eval;
 mod output;
 mod test_cmd;
@@ -82,7 +83,8 @@ enum Command {
         #[arg(long)]
         log: Option<PathBuf>,
     },
-    /// Evaluate understanding on a JSONL dataset (text, intent, split, lang).
+    /// Evaluate understanding on a JSONL dataset (text, intent, split, lang), or
+    /// cross-validate a content directory's own examples.
     Eval(eval::EvalArgs),
     /// Run conversation test files (YAML).
     Test(test_cmd::TestArgs),
