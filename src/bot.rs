@@ -1264,7 +1264,7 @@ fn summary(
 
 /// The placeholders that every answer variant (in every language) uses: the values an
 /// intent cannot answer without.
-fn required_values(def: &IntentDef) -> Vec<String> {
+pub(crate) fn required_values(def: &IntentDef) -> Vec<String> {
     let mut required: Option<Vec<String>> = None;
     for variants in def.answer.values() {
         for v in variants {

@@ -67,9 +67,17 @@ pub(crate) fn validate_with(content: &Content, extras: &LoadedExtras) -> Vec<Dia
     }
     v.references(&content.intents);
     v.duplicate_keywords(&content.intents);
+    v.keyword_conflicts(&content.intents);
     v.synonym_conflicts(&content.intents);
     v.diags
 }
+
+/// A keyword as `Validator::keyword_conflicts` matches it: (its intent, the keyword, the
+/// stems a message must have, whether those include stop words).
+type KeywordUse<'a> = (usize, &'a Located<String>, Vec<String>, bool);
+
+/// Examples of another intent a keyword must be found in before `check` warns.
+const KEYWORD_CONFLICT_MIN: usize = 3;
 
 /// Most words in one synonym entry.
 const MAX_SYNONYM_WORDS: usize = 6;
@@ -526,6 +534,101 @@ impl Validator<'_> {
                         );
                     }
                     self.push(d);
+                }
+            }
+        }
+    }
+
+    /// Keywords that other intents' examples are full of: a keyword of intent A found in
+    /// at least [`KEYWORD_CONFLICT_MIN`] examples of intent B, and in at least a third of
+    /// B's examples in that language, pulls B's questions towards A ("faktura" as a
+    /// keyword of invoice_request, in most examples of invoice_correction). Matched as
+    /// the bot matches keywords (stems, contiguous content words). Keywords of
+    /// context-only intents and of intents that need a value are left out.
+    fn keyword_conflicts(&mut self, intents: &[IntentDef]) {
+        if intents.iter().all(|i| i.keywords.is_empty()) {
+            return;
+        }
+        let analyzer = crate::analyze::Analyzer::new();
+        let mut a = crate::analyze::Analyzed::new();
+        let langs: BTreeSet<Language> = intents
+            .iter()
+            .flat_map(|i| i.keywords.keys().copied())
+            .collect();
+        for lang in langs {
+            // (intent, keyword, its stems, with stop words) by first stem.
+            let mut by_head: HashMap<String, Vec<KeywordUse<'_>>> = HashMap::new();
+            for (i, intent) in intents.iter().enumerate() {
+                // Keywords of an intent that only matches in context, or only with a value
+                // it needs ("{order_id}"), do not compete with first messages.
+                if !intent.context.is_empty() || !crate::bot::required_values(intent).is_empty() {
+                    continue;
+                }
+                for kw in intent.keywords.get(&lang).into_iter().flatten() {
+                    analyzer.analyze(&kw.value, lang, &mut a);
+                    let words = crate::rules::matched_words(&a);
+                    let Some(first) = words.first() else {
+                        continue;
+                    };
+                    let with_stop = words.iter().any(|t| t.stop);
+                    let stems = words.iter().map(|t| t.stem.to_string()).collect();
+                    by_head
+                        .entry(first.stem.to_string())
+                        .or_default()
+                        .push((i, kw, stems, with_stop));
+                }
+            }
+            // (keyword's intent, keyword index in by_head list, example's intent) -> count.
+            let mut found: BTreeMap<(usize, String, usize), (usize, &Located<String>)> =
+                BTreeMap::new();
+            for (b, intent) in intents.iter().enumerate() {
+                for ex in intent.examples.get(&lang).into_iter().flatten() {
+                    analyzer.analyze(&ex.value, lang, &mut a);
+                    let all: Vec<&str> = a.iter().map(|t| t.stem).collect();
+                    let content: Vec<&str> = a.iter().filter(|t| !t.stop).map(|t| t.stem).collect();
+                    let mut seen: BTreeSet<(usize, String)> = BTreeSet::new();
+                    // Keywords with stop words are matched on all the words, the others on
+                    // the content words.
+                    for (words, stop_words) in [(&content, false), (&all, true)] {
+                        for k in 0..words.len() {
+                            let Some(list) = by_head.get(words[k]) else {
+                                continue;
+                            };
+                            for (i, kw, stems, with_stop) in list {
+                                if *with_stop != stop_words || *i == b {
+                                    continue;
+                                }
+                                let hit = stems
+                                    .iter()
+                                    .enumerate()
+                                    .all(|(j, s)| words.get(k + j) == Some(&s.as_str()));
+                                if hit && seen.insert((*i, kw.value.clone())) {
+                                    found.entry((*i, kw.value.clone(), b)).or_insert((0, kw)).0 +=
+                                        1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for ((i, _, b), (n, kw)) in found {
+                let total = intents[b].examples.get(&lang).map_or(0, Vec::len);
+                if n >= KEYWORD_CONFLICT_MIN && 3 * n >= total {
+                    self.push(
+                        Diagnostic::warning(
+                            Kind::Conflict,
+                            format!(
+                                "keyword `{}` of intent `{}` is in {n} of the {total} `{}` examples of intent `{}`: it pulls those questions to `{}`",
+                                kw.value.trim(),
+                                intents[i].id.value,
+                                lang.code(),
+                                intents[b].id.value,
+                                intents[i].id.value,
+                            ),
+                        )
+                        .at(pos_of(kw, &intents[i]))
+                        .with_hint("use a keyword that only this intent's questions have, or leave the word to the examples"),
+                    );
                 }
             }
         }
@@ -999,6 +1102,61 @@ mod tests {
                 && d.message() == "synonyms for `lv`, which is not in `languages`"),
             "{d:?}"
         );
+    }
+
+    #[test]
+    fn keywords_found_in_many_examples_of_another_intent_are_reported() {
+        let kws = |words: &[&str]| -> Vec<Located<String>> {
+            words.iter().map(|w| Located::new(w.to_string())).collect()
+        };
+        let mut refund = intent("refund_time", &["when is my refund", "refund status"], "x");
+        refund
+            .keywords
+            .insert(Language::En, kws(&["refunds", "money back"]));
+        let returns = intent(
+            "return_item",
+            &[
+                "return for a refund",
+                "how to return",
+                "refund after return",
+                "return it and get a refund",
+                "return label",
+            ],
+            "x",
+        );
+        let mut more = intent("more_info", &["tell me more", "and then"], "x");
+        more.context = vec![Located::new("refund_time".to_string())];
+        more.keywords.insert(Language::En, kws(&["return"]));
+        let conflicts = |intents: Vec<IntentDef>| -> Vec<String> {
+            validate(&content(intents))
+                .into_iter()
+                .filter(|d| d.kind() == Kind::Conflict && d.message().starts_with("keyword"))
+                .map(|d| d.message().to_string())
+                .collect()
+        };
+        // "refunds" is found (as a stem) in 3 of the 5 examples of return_item; "money
+        // back" in none; the context-only intent's "return" does not compete.
+        assert_eq!(
+            conflicts(vec![refund.clone(), returns.clone(), more]),
+            ["keyword `refunds` of intent `refund_time` is in 3 of the 5 `en` examples of intent `return_item`: it pulls those questions to `refund_time`"]
+        );
+        // Below a third of the examples: nothing to report.
+        let mut bigger = returns;
+        for e in [
+            "return window",
+            "free returns",
+            "return policy",
+            "returns desk",
+            "return it",
+        ] {
+            bigger
+                .examples
+                .get_mut(&Language::En)
+                .unwrap()
+                .push(Located::new(e.to_string()));
+        }
+        let found = conflicts(vec![refund, bigger]);
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]
