@@ -97,8 +97,7 @@ pub(crate) fn run(
     if folds < 2 {
         bail!("--folds must be at least 2");
     }
-    let full = crate::load_bot(dir)?;
-    let content = faqbot::load_dir(dir).content;
+    let (full, content) = crate::load_content(dir)?;
     let (asked, skipped) = held_out(&content, folds);
     if asked.is_empty() {
         bail!(

@@ -131,15 +131,30 @@ pub(crate) fn load_bot(dir: &std::path::Path) -> Result<Bot> {
     if !dir.is_dir() {
         anyhow::bail!("content directory {} not found", dir.display());
     }
-    Bot::from_dir(dir).map_err(|e| {
-        let lines: Vec<String> = e.diagnostics().iter().map(|d| d.to_string()).collect();
-        anyhow::anyhow!(
-            "the content in {} has errors (run `faqbot check {}`):\n{}",
-            dir.display(),
-            dir.display(),
-            lines.join("\n")
-        )
-    })
+    Bot::from_dir(dir).map_err(|e| content_errors(dir, e))
+}
+
+/// [`load_bot`], and the content the bot was compiled from.
+pub(crate) fn load_content(dir: &std::path::Path) -> Result<(Bot, faqbot::Content)> {
+    if !dir.is_dir() {
+        anyhow::bail!("content directory {} not found", dir.display());
+    }
+    let (content, _warnings) = faqbot::load_dir(dir)
+        .into_result()
+        .map_err(|e| content_errors(dir, e))?;
+    let bot = Bot::from_content(content.clone()).map_err(|e| content_errors(dir, e))?;
+    Ok((bot, content))
+}
+
+/// Every diagnostic of content that does not compile, as one error.
+fn content_errors(dir: &std::path::Path, e: faqbot::LoadError) -> anyhow::Error {
+    let lines: Vec<String> = e.diagnostics().iter().map(|d| d.to_string()).collect();
+    anyhow::anyhow!(
+        "the content in {} has errors (run `faqbot check {}`):\n{}",
+        dir.display(),
+        dir.display(),
+        lines.join("\n")
+    )
 }
 
 /// Example similarity from which `check` warns about a conflict between two intents.
