@@ -61,14 +61,21 @@ struct Inner {
     /// Folded stop words by language index (looked up for every message word: FNV, not
     /// SipHash; the keys are our own lists).
     stop: [StopSet; 4],
-    /// Synonyms by language index: stem → the stem of its group's first word.
-    synonyms: [HashMap<String, String>; 4],
-    /// By language index: the stem of a group's first word → that word, folded.
+    /// The synonyms of the content.
+    syn: Synonyms,
+}
+
+/// What an analyser knows of the content's synonyms (all empty for a plain one).
+#[derive(Clone, Default)]
+struct Synonyms {
+    /// By language index: stem → the stem of its single-word group's first word.
+    stems: [HashMap<String, String>; 4],
+    /// By language index: the stem of a single-word group's first word → that word, folded.
     group_words: [HashMap<String, String>; 4],
-    /// Every word of every group, folded, with its language.
+    /// Every word of every single-word group, folded, with its language.
     members: Vec<(Language, String)>,
-    /// Phrase synonyms by language index: the first content stem of an entry → the
-    /// entries starting with it, longest first.
+    /// Phrase synonyms by language index: the first stem of an entry → the entries
+    /// starting with it, longest first.
     phrases: [PhraseMap; 4],
     /// What phrase entries are read as: each group's first entry, analysed.
     targets: Vec<PhraseTarget>,
@@ -121,32 +128,10 @@ impl Default for Analyzer {
 impl Analyzer {
     /// Builds the analyser: stemmers for pl/en/ru, the Latvian stripper, stop lists.
     pub fn new() -> Analyzer {
-        Analyzer::with_synonym_stems(Default::default(), Default::default(), Vec::new())
+        Analyzer::with(Synonyms::default())
     }
 
-    fn with_synonym_stems(
-        synonyms: [HashMap<String, String>; 4],
-        group_words: [HashMap<String, String>; 4],
-        members: Vec<(Language, String)>,
-    ) -> Analyzer {
-        Analyzer::with_phrases(
-            synonyms,
-            group_words,
-            members,
-            Default::default(),
-            Vec::new(),
-            Default::default(),
-        )
-    }
-
-    fn with_phrases(
-        synonyms: [HashMap<String, String>; 4],
-        group_words: [HashMap<String, String>; 4],
-        members: Vec<(Language, String)>,
-        phrases: [PhraseMap; 4],
-        targets: Vec<PhraseTarget>,
-        phrase_words: [Vec<(String, String)>; 4],
-    ) -> Analyzer {
+    fn with(syn: Synonyms) -> Analyzer {
         let stop = stopwords::STOP.map(|list| list.iter().copied().collect::<StopSet>());
         Analyzer {
             inner: Arc::new(Inner {
@@ -157,12 +142,7 @@ impl Analyzer {
                     Some(Stemmer::create(Algorithm::Russian)),
                 ],
                 stop,
-                synonyms,
-                group_words,
-                members,
-                phrases,
-                targets,
-                phrase_words,
+                syn,
             }),
         }
     }
@@ -202,9 +182,7 @@ impl Analyzer {
         groups: impl IntoIterator<Item = (Language, &'a [W])>,
     ) -> Analyzer {
         let plain = Analyzer::new();
-        let mut synonyms: [HashMap<String, String>; 4] = Default::default();
-        let mut group_words: [HashMap<String, String>; 4] = Default::default();
-        let mut members = Vec::new();
+        let mut syn = Synonyms::default();
         let mut stem = String::new();
         let mut phrase_groups: Vec<(Language, Vec<&str>)> = Vec::new();
         let mut buf = String::new();
@@ -225,14 +203,14 @@ impl Analyzer {
             let canonical = stem.clone();
             let mut folded = String::new();
             fold_word_into(first.as_ref(), &mut folded);
-            group_words[lang.index()]
+            syn.group_words[lang.index()]
                 .entry(canonical.clone())
                 .or_insert(folded);
-            let map = &mut synonyms[lang.index()];
+            let map = &mut syn.stems[lang.index()];
             for w in words {
                 let mut folded = String::new();
                 fold_word_into(w.as_ref(), &mut folded);
-                members.push((lang, folded));
+                syn.members.push((lang, folded));
                 plain.stem_word(w.as_ref(), lang, &mut stem);
                 // The canonical stem is claimed too (mapping to itself), so that a later
                 // group cannot move it and leave this group's other words behind.
@@ -240,22 +218,18 @@ impl Analyzer {
             }
         }
         if phrase_groups.is_empty() {
-            return Analyzer::with_synonym_stems(synonyms, group_words, members);
+            return Analyzer::with(syn);
         }
         // Phrases are analysed with the single-word synonyms in place, as messages are.
-        let words_only =
-            Analyzer::with_synonym_stems(synonyms.clone(), group_words.clone(), members.clone());
-        let mut phrases: [PhraseMap; 4] = Default::default();
-        let mut phrase_words: [Vec<(String, String)>; 4] = Default::default();
-        let mut targets = Vec::new();
+        let words_only = Analyzer::with(syn.clone());
         let mut a = Analyzed::new();
         for (lang, entries) in phrase_groups {
             words_only.analyze(entries[0], lang, &mut a);
             if a.is_empty() {
                 continue;
             }
-            let target = targets.len() as u32;
-            targets.push(PhraseTarget {
+            let target = syn.targets.len() as u32;
+            syn.targets.push(PhraseTarget {
                 text: a.iter().map(|t| t.folded).collect::<Vec<_>>().join(" "),
                 words: a
                     .iter()
@@ -264,7 +238,7 @@ impl Analyzer {
             });
             for entry in &entries[1..] {
                 words_only.analyze(entry, lang, &mut a);
-                let known = &mut phrase_words[lang.index()];
+                let known = &mut syn.phrase_words[lang.index()];
                 for t in a.iter().filter(|t| !t.stop && !t.is_number) {
                     if !known.iter().any(|(f, _)| f == t.folded) {
                         known.push((t.folded.to_string(), t.stem.to_string()));
@@ -276,29 +250,23 @@ impl Analyzer {
                 }
                 let stems: Vec<String> = a.iter().map(|t| t.stem.into()).collect();
                 let head = &stems[0];
-                let list = phrases[lang.index()].entry(head.clone()).or_default();
+                let list = syn.phrases[lang.index()].entry(head.clone()).or_default();
                 if !list.iter().any(|r| r.stems == stems) {
                     list.push(PhraseRule { stems, target });
                 }
             }
         }
-        for list in phrases.iter_mut().flat_map(|m| m.values_mut()) {
+        for list in syn.phrases.iter_mut().flat_map(|m| m.values_mut()) {
             // Longest first; among equals, the earlier group.
             list.sort_by_key(|r| std::cmp::Reverse(r.stems.len()));
         }
-        Analyzer::with_phrases(
-            synonyms,
-            group_words,
-            members,
-            phrases,
-            targets,
-            phrase_words,
-        )
+        Analyzer::with(syn)
     }
 
     /// The words a phrase synonym was read as, folded and joined by spaces.
     pub(crate) fn phrase_target(&self, target: u32) -> &str {
         self.inner
+            .syn
             .targets
             .get(target as usize)
             .map_or("", |t| t.text.as_str())
@@ -307,7 +275,7 @@ impl Analyzer {
     /// Replaces, in `out`, the runs of words that are a phrase entry of a synonym group
     /// by the words of the group's first entry.
     fn rewrite_phrases(&self, lang: Language, out: &mut Analyzed) {
-        let rules = &self.inner.phrases[lang.index()];
+        let rules = &self.inner.syn.phrases[lang.index()];
         if rules.is_empty() {
             return;
         }
@@ -335,7 +303,7 @@ impl Analyzer {
                 out.text.extend_from_within(f);
             }
             out.rewrites.push((from..out.text.len(), target));
-            for (folded, stem, stop, is_number) in &self.inner.targets[target as usize].words {
+            for (folded, stem, stop, is_number) in &self.inner.syn.targets[target as usize].words {
                 let f = out.text.len();
                 out.text.push_str(folded);
                 let s = out.text.len();
@@ -372,7 +340,7 @@ impl Analyzer {
         fixed: &mut Vec<bool>,
         rewrites: &mut Vec<(String, u32)>,
     ) {
-        let rules = &self.inner.phrases[lang.index()];
+        let rules = &self.inner.syn.phrases[lang.index()];
         if rules.is_empty() {
             return;
         }
@@ -392,7 +360,7 @@ impl Analyzer {
             };
             let from: Vec<&str> = words[i..=last].iter().map(|w| w.0).collect();
             rewrites.push((from.join(" "), target));
-            let put = &self.inner.targets[target as usize].words;
+            let put = &self.inner.syn.targets[target as usize].words;
             words.splice(
                 i..=last,
                 put.iter().map(|(f, s, _, _)| (f.as_str(), s.as_str())),
@@ -405,7 +373,7 @@ impl Analyzer {
     /// Is this folded word a content word of a phrase synonym of `lang`? Such a word is
     /// never corrected to another: it may complete a phrase.
     pub(crate) fn is_phrase_word(&self, folded: &str, lang: Language) -> bool {
-        self.inner.phrase_words[lang.index()]
+        self.inner.syn.phrase_words[lang.index()]
             .iter()
             .any(|(f, _)| f == folded)
     }
@@ -419,7 +387,7 @@ impl Analyzer {
         folded: &str,
         lang: Language,
     ) -> Option<(&str, &str, usize)> {
-        let words = &self.inner.phrase_words[lang.index()];
+        let words = &self.inner.syn.phrase_words[lang.index()];
         if words.is_empty() {
             return None;
         }
@@ -447,7 +415,7 @@ impl Analyzer {
     /// group's first entry; `None` when no phrase synonym is found (the text as it is
     /// then analyses the same).
     pub(crate) fn rewrite_text(&self, text: &str, lang: Language) -> Option<String> {
-        if self.inner.phrases[lang.index()].is_empty() {
+        if self.inner.syn.phrases[lang.index()].is_empty() {
             return None;
         }
         let mut a = Analyzed::new();
@@ -458,15 +426,15 @@ impl Analyzer {
         Some(a.iter().map(|t| t.folded).collect::<Vec<_>>().join(" "))
     }
 
-    /// Every word of every synonym group, folded, with its language.
+    /// Every word of every single-word synonym group, folded, with its language.
     pub(crate) fn synonym_members(&self) -> &[(Language, String)] {
-        &self.inner.members
+        &self.inner.syn.members
     }
 
     /// The folded first word of the synonym group whose stem is `stem`, if any: a word of
     /// a group is read as that word (its character n-grams too, not only its stem).
     pub(crate) fn synonym_word(&self, stem: &str, lang: Language) -> Option<&str> {
-        let words = &self.inner.group_words[lang.index()];
+        let words = &self.inner.syn.group_words[lang.index()];
         if words.is_empty() {
             return None;
         }
@@ -611,7 +579,7 @@ impl Analyzer {
             out.clear();
             out.push_str(folded);
         }
-        let synonyms = &self.inner.synonyms[lang.index()];
+        let synonyms = &self.inner.syn.stems[lang.index()];
         if !synonyms.is_empty() {
             if let Some(canonical) = synonyms.get(out.as_str()) {
                 out.clear();

@@ -1657,7 +1657,7 @@ pub(crate) fn prepare_query<'a>(
     }
     // A corrected word may complete a phrase synonym that the analysis could not see
     // ("sned it back").
-    if corrections.len() > corrected && analyzed.iter().len() == out.len() {
+    if corrections.len() > corrected {
         let mut fixed: Vec<bool> = analyzed.iter().map(|t| t.synonym).collect();
         analyzer.rewrite_corrected(lang, out, &mut fixed, rewrites);
     }
