@@ -6,6 +6,31 @@ use std::process::{Command, Stdio};
 const BIN: &str = env!("CARGO_BIN_EXE_faqbot");
 const INTENTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/intents");
 
+/// `faqbot chat` with `args`, fed `input` on stdin.
+fn chat(args: &[&str], input: &[u8]) -> std::process::Output {
+    let mut child = Command::new(BIN)
+        .arg("chat")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write");
+    child.wait_with_output().expect("output")
+}
+
+/// A fresh temporary directory for one test.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("faqbot-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    dir
+}
+
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(BIN).args(args).output().expect("runs");
     (
@@ -24,8 +49,7 @@ fn check_passes_on_bundled_intents() {
 
 #[test]
 fn check_reports_errors_with_positions_and_exit_1() {
-    let dir = std::env::temp_dir().join(format!("faqbot-cli-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = temp_dir("bad");
     std::fs::copy(format!("{INTENTS}/bot.yaml"), dir.join("bot.yaml")).expect("copy");
     std::fs::write(
         dir.join("bad.yaml"),
@@ -95,19 +119,10 @@ fn ask_at_night_says_when_humans_are_back() {
 
 #[test]
 fn chat_reads_lines_and_goes_quiet_after_escalation() {
-    let mut child = Command::new(BIN)
-        .args(["chat", "--intents", INTENTS, "--json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all("gdzie jest moja paczka\noperator please, real person\nhello?\n".as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("output");
+    let out = chat(
+        &["--intents", INTENTS, "--json"],
+        b"gdzie jest moja paczka\noperator please, real person\nhello?\n",
+    );
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
@@ -120,30 +135,17 @@ fn chat_reads_lines_and_goes_quiet_after_escalation() {
 
 #[test]
 fn chat_survives_binary_input() {
-    let mut child = Command::new(BIN)
-        .args(["chat", "--intents", INTENTS, "--json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
     let mut input: Vec<u8> = (0..=255u8).collect();
     input.push(b'\n');
     input.extend_from_slice(b"where is my parcel\n");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(&input)
-        .expect("write");
-    let out = child.wait_with_output().expect("output");
+    let out = chat(&["--intents", INTENTS, "--json"], &input);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).lines().count() >= 2);
 }
 
 #[test]
 fn unanswered_groups_a_log_and_reports_json() {
-    let dir = std::env::temp_dir().join(format!("faqbot-cli-log-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = temp_dir("log");
     let log = dir.join("log.txt");
     std::fs::write(
         &log,
@@ -186,8 +188,7 @@ fn unanswered_groups_a_log_and_reports_json() {
 
 #[test]
 fn unanswered_reports_a_bad_json_line_with_its_position() {
-    let dir = std::env::temp_dir().join(format!("faqbot-cli-badlog-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = temp_dir("badlog");
     let log = dir.join("log.jsonl");
     std::fs::write(&log, "hello\n{\"lang\": \"en\"}\n").expect("write");
     let (code, _, err) = run(&["unanswered", "--intents", INTENTS, log.to_str().unwrap()]);
@@ -198,8 +199,7 @@ fn unanswered_reports_a_bad_json_line_with_its_position() {
 
 #[test]
 fn unanswered_replays_conversations_from_a_json_log() {
-    let dir = std::env::temp_dir().join(format!("faqbot-cli-conv-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = temp_dir("conv");
     let log = dir.join("log.jsonl");
     // "1" answers the clarification of conversation 17; as a first message it would be
     // a fallback. Ids may be numbers or strings.
@@ -236,25 +236,19 @@ fn unanswered_replays_conversations_from_a_json_log() {
 
 #[test]
 fn chat_log_feeds_the_unanswered_report() {
-    let dir = std::env::temp_dir().join(format!("faqbot-cli-chatlog-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = temp_dir("chatlog");
     let log = dir.join("chat.jsonl");
     let path = log.to_str().expect("utf8");
     let chat = |input: &str| {
-        let mut child = Command::new(BIN)
-            .args(["chat", "--intents", INTENTS, "--log", path])
-            .args(["--now", "2026-11-24T10:00:00Z"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("spawn");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write");
-        assert!(child.wait().expect("exit").success());
+        let args = [
+            "--intents",
+            INTENTS,
+            "--log",
+            path,
+            "--now",
+            "2026-11-24T10:00:00Z",
+        ];
+        assert!(chat(&args, input.as_bytes()).status.success());
     };
     // Two chats append to one log; "1" picks the clarification's first option.
     chat("i want to send back a jacket, its too small\n1\n");
