@@ -56,6 +56,7 @@ pub(crate) fn validate_with(content: &Content, extras: &LoadedExtras) -> Vec<Dia
         diags: Vec::new(),
         settings: &content.settings,
         extras,
+        analyzer: crate::analyze::Analyzer::new(),
     };
     if extras.settings_known {
         v.settings();
@@ -124,6 +125,8 @@ struct Validator<'a> {
     diags: Vec<Diagnostic>,
     settings: &'a Settings,
     extras: &'a LoadedExtras,
+    /// A plain analyser (no synonyms), for the checks that read words as the bot does.
+    analyzer: crate::analyze::Analyzer,
 }
 
 impl Validator<'_> {
@@ -220,7 +223,7 @@ impl Validator<'_> {
     /// group, each entry in one group only, in declared languages.
     fn synonyms(&mut self) {
         let s = self.settings;
-        let stop_words = crate::analyze::Analyzer::new();
+        let stop_words = self.analyzer.clone();
         for (lang, groups) in &s.synonyms {
             if !s.languages.contains(lang) {
                 let at = groups.iter().flatten().next().and_then(|w| w.pos.clone());
@@ -319,7 +322,7 @@ impl Validator<'_> {
         if s.synonyms.is_empty() {
             return;
         }
-        let analyzer = crate::analyze::Analyzer::new();
+        let analyzer = self.analyzer.clone();
         let mut stem = String::new();
         let mut buf = String::new();
         let mut analyzed = crate::analyze::Analyzed::new();
@@ -549,7 +552,7 @@ impl Validator<'_> {
         if intents.iter().all(|i| i.keywords.is_empty()) {
             return;
         }
-        let analyzer = crate::analyze::Analyzer::new();
+        let analyzer = self.analyzer.clone();
         let mut a = crate::analyze::Analyzed::new();
         let langs: BTreeSet<Language> = intents
             .iter()
@@ -644,7 +647,7 @@ impl Validator<'_> {
         {
             return;
         }
-        let analyzer = crate::analyze::Analyzer::new();
+        let analyzer = self.analyzer.clone();
         let mut a = crate::analyze::Analyzed::new();
         for intent in intents {
             for (&lang, list) in &intent.keywords {
