@@ -10,6 +10,16 @@
 //! It is deliberately light: one ending, longest first, and never leaving fewer than
 //! [`MIN_STEM_CHARS`] characters. Over-stemming short words does more harm to an FAQ
 //! matcher (unrelated words meeting) than leaving an inflected form unmerged.
+//!
+//! Verbs of the second and third conjugation put a marker between their stem and the
+//! ending: the thematic vowel with `-j-` in the past ("pasūt-īj-u"), with `-t-` in the
+//! passive participle ("pasūt-īt-s") and infinitive, with `-s-` in the future
+//! ("pasūt-īs-im"), `-us-` in the active participle ("pazud-us-i"), `-šan-` in the
+//! verbal noun ("pasūt-īšan-as"). After the ending, one such marker is stripped from
+//! what is left ([`MARKERS`]), so that "pasūtīt", "pasūtīju", "pasūtīts", "pasūtīšu" and
+//! "pasūtīšanas" meet. The second step looks only at the first step's result, never at
+//! which ending was removed, so every form that already agreed still agrees; nouns whose
+//! stem happens to end like a marker ("kredīt-s" → "kred") only get a shorter stem.
 
 use crate::normalize::fold_into;
 
@@ -20,19 +30,34 @@ pub(crate) const MIN_STEM_CHARS: usize = 3;
 ///
 /// Nouns: `-s -š -is -us -a -e -i -u -as -es -ām -ēm -os -ai -ei -am -em -im -um -iem -ij`.
 /// Adjectives (definite): `-ais -ajam -ajai -ajos -ajas -ajiem -ā -o -ie`.
-/// Verbs: infinitive `-t`, reflexive `-ties -ies -ties`, present/past `-u -i -am -at -ām -āt`.
+/// Verbs: infinitive `-t`, reflexive `-ties -ies -ties`, present/past `-u -i -am -at -ām -āt`,
+/// second person plural and imperative `-iet`.
 const SUFFIXES: &[&str] = &[
     // 5
     "ajiem", //
     // 4
     "ajam", "ajai", "ajos", "ajas", "ties", //
     // 3
-    "iem", "ais", "ies", "aja", //
+    "iem", "iet", "ais", "ies", "aja", //
     // 2
-    "as", "es", "is", "us", "os", "ai", "ei", "am", "em", "im", "um", "ie", "at", "ot", "it",
+    "as", "es", "is", "us", "os", "ai", "ei", "am", "em", "im", "um", "ie", "at", "et", "ot", "it",
     // 1
     "s", "a", "e", "i", "u", "o", "t",
 ];
+
+/// Folded verb markers left in front of an ending, longest first (see the module
+/// documentation): active participle `-ījus- -ējus- -ājus- -ojus- -us-`, verbal noun
+/// `-īšan- -ēšan- -āšan- -ošan-`, past `-īj- -ēj- -āj- -oj-`, passive participle and
+/// infinitive `-īt- -ēt- -āt- -ot-`, future `-īs- -ēs- -ās- -os-`.
+const MARKERS: &[&str] = &[
+    "ijus", "ejus", "ajus", "ojus", "isan", "esan", "asan", "osan", //
+    "us", "ij", "ej", "aj", "oj", "it", "et", "at", "ot", "is", "es", "as", "os",
+];
+
+/// The future markers are single letters after a vowel and many consonant stems end in
+/// `-s` ("atrast" → "atras"), so they need one more character left (they would make
+/// "atrast" meet "ātri").
+const FUTURE_MARKERS: &[&str] = &["is", "es", "as", "os"];
 
 /// Writes the stem of `word` (lower-cased, with or without diacritics) into `out`,
 /// replacing its contents. The stem is folded.
@@ -42,12 +67,25 @@ pub(crate) fn stem(word: &str, out: &mut String) {
     strip_folded(out);
 }
 
-/// Strips one ending from an already folded word in place.
+/// Strips one ending, then one verb marker, from an already folded word in place.
 fn strip_folded(word: &mut String) {
+    strip_one(word, SUFFIXES, |_| MIN_STEM_CHARS);
+    strip_one(word, MARKERS, |marker| {
+        if FUTURE_MARKERS.contains(&marker) {
+            MIN_STEM_CHARS + 1
+        } else {
+            MIN_STEM_CHARS
+        }
+    });
+}
+
+/// Removes the first of `suffixes` that `word` ends with, if at least `keep(suffix)`
+/// characters remain.
+fn strip_one(word: &mut String, suffixes: &[&str], keep: impl Fn(&str) -> usize) {
     let chars = word.chars().count();
-    for suffix in SUFFIXES {
+    for suffix in suffixes {
         // Suffixes are ASCII, so their byte length is their char length.
-        if chars >= suffix.len() + MIN_STEM_CHARS && word.ends_with(suffix) {
+        if chars >= suffix.len() + keep(suffix) && word.ends_with(suffix) {
             let new_len = word.len() - suffix.len();
             word.truncate(new_len);
             return;
@@ -109,6 +147,45 @@ mod tests {
     #[test]
     fn verb_infinitive_and_reflexive_share_a_stem() {
         assert_eq!(all_same(&["pieteikt", "pieteikties"]), "pieteik");
+    }
+
+    #[test]
+    fn verb_forms_meet_through_their_markers() {
+        // Infinitive, past, passive participle, conditional, future, verbal noun,
+        // imperative, with and without diacritics.
+        assert_eq!(
+            all_same(&[
+                "pasūtīt",
+                "pasūtīju",
+                "pasūtījāt",
+                "pasūtīts",
+                "pasūtīta",
+                "pasūtītu",
+                "pasūtīšu",
+                "pasūtīsim",
+                "pasūtīšanas",
+                "pasūtījis",
+                "pasūtījusi",
+                "pasutit",
+                "pasutiju",
+            ]),
+            "pasut"
+        );
+        assert_eq!(
+            all_same(&["redzēt", "redzēju", "redzēts", "redzētu", "redzēsiet"]),
+            "redz"
+        );
+        assert_eq!(
+            all_same(&["piegāde", "piegādes", "piegādāts", "piegādājat"]),
+            "piegad"
+        );
+        assert_eq!(all_same(&["pazuda", "pazudusi"]), "pazud");
+        assert_eq!(all_same(&["atsūtiet", "atsūtījāt", "atsūtīsiet"]), "atsut");
+        // Nouns keep their own stem: the order is not the verb "to order".
+        assert_eq!(st("pasūtījums"), "pasutijum");
+        // A consonant stem ending in -s keeps it: "find" does not meet "quickly".
+        assert_eq!(st("atrast"), "atras");
+        assert_ne!(st("atrast"), st("ātri"));
     }
 
     #[test]
