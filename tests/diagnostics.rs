@@ -75,3 +75,20 @@ fn every_ui_case_has_an_error() {
         assert!(loaded.into_result().is_err());
     }
 }
+
+/// The bundled content is what a newcomer sees first and what editors copy: `faqbot
+/// check` finds nothing in it, warnings included (a stemming change can make two
+/// keywords read the same, or a keyword pull another intent's questions).
+#[test]
+fn bundled_content_has_no_diagnostics() {
+    let loaded = faqbot::load::load_dir(Path::new("intents"));
+    assert!(
+        loaded.diagnostics.is_empty(),
+        "{}",
+        loaded.render_diagnostics()
+    );
+    let bot = faqbot::Bot::from_content(loaded.content).expect("bundled content compiles");
+    // The similarity `faqbot check` warns from.
+    let conflicts = bot.conflicts(0.85);
+    assert!(conflicts.is_empty(), "{conflicts:?}");
+}
