@@ -570,6 +570,7 @@ impl Analyzer {
             (_, Some(stemmer)) => {
                 stemmer.stem_into(folded, out);
                 if lang == Language::Pl {
+                    polish_locative_rules(folded, out);
                     polish_folded_rules(out);
                 }
             }
@@ -650,6 +651,28 @@ fn is_number(folded: &str) -> bool {
     let mut chars = folded.chars();
     matches!(chars.next(), Some(c) if c.is_numeric())
         && chars.all(|c| c.is_numeric() || c == '.' || c == ',')
+}
+
+/// The locative's consonant alternations that Snowball leaves in the stem of a folded
+/// word: `t` → `ci` after `r`, `n`, `k` ("na karcie", "na koncie", "w kontakcie" → kart,
+/// kont, kontakt, the stems of "karta", "konto", "kontakt") and `d` → `dzi` ("w kodzie",
+/// "w przykładzie" → kod, przyklad). A function of the folded word and its stem: the
+/// ending decides, and only where Snowball cut exactly the ending. Vowel + `cie` is left
+/// alone, as verbs share it ("wysyłacie" ends like "paczkomacie"), and `-dze` too
+/// ("widzę" ends like "drodze").
+fn polish_locative_rules(folded: &str, stem: &mut String) {
+    let cut = |ending: &str| {
+        folded
+            .strip_suffix(ending)
+            .filter(|rest| *rest == stem.as_str() && rest.chars().count() >= 3)
+            .is_some()
+    };
+    if ["rcie", "ncie", "kcie"].iter().any(|e| folded.ends_with(e)) && cut("cie") {
+        stem.push('t');
+    } else if folded.ends_with("dzie") && cut("ie") && stem.len() >= 4 {
+        // "kodzie" → Snowball "kodz" → "kod".
+        stem.pop();
+    }
 }
 
 /// Post-rules on a Snowball Polish stem computed from a folded word.
@@ -924,6 +947,23 @@ mod tests {
         );
         assert_one_stem(Language::Pl, &["otrzymać", "otrzymałem", "otrzymam"]);
         assert_one_stem(Language::Pl, &["zapłacić", "zapłacę", "zaplacilem"]);
+    }
+
+    #[test]
+    fn polish_locatives_with_consonant_alternations_meet_their_noun() {
+        assert_one_stem(Language::Pl, &["karta", "kartą", "karcie"]);
+        assert_one_stem(Language::Pl, &["konto", "konta", "koncie"]);
+        assert_one_stem(Language::Pl, &["klient", "klienta", "kliencie"]);
+        assert_one_stem(Language::Pl, &["kontakt", "kontaktu", "kontakcie"]);
+        assert_one_stem(Language::Pl, &["kod", "kodu", "kodzie"]);
+        assert_one_stem(Language::Pl, &["przykład", "przykładzie"]);
+        // Verbs that end in a vowel + "cie" keep their stem.
+        let a = Analyzer::new();
+        let mut s = String::new();
+        a.stem_word("wysyłacie", Language::Pl, &mut s);
+        assert_eq!(s, "wysyl");
+        a.stem_word("możecie", Language::Pl, &mut s);
+        assert_eq!(s, "moz");
     }
 
     #[test]
