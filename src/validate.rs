@@ -79,6 +79,10 @@ type KeywordUse<'a> = (usize, &'a Located<String>, Vec<String>, bool);
 
 /// Examples of another intent a keyword must be found in before `check` warns.
 const KEYWORD_CONFLICT_MIN: usize = 3;
+/// Number of other intents whose examples contain a keyword from which `check` warns
+/// that the keyword is not specific to its intent ("doesn't work" as a keyword of
+/// code_not_working, found in examples about logging in, payment and the website).
+const KEYWORD_SPREAD_MIN: usize = 3;
 
 /// Most words in one synonym entry.
 const MAX_SYNONYM_WORDS: usize = 6;
@@ -598,7 +602,7 @@ impl Validator<'_> {
                                 continue;
                             };
                             for (i, kw, stems, with_stop) in list {
-                                if *with_stop != stop_words || *i == b {
+                                if *with_stop != stop_words {
                                     continue;
                                 }
                                 let hit = stems
@@ -614,7 +618,50 @@ impl Validator<'_> {
                     }
                 }
             }
+            // Keyword -> examples of its own intent that contain it, the other intents
+            // whose examples do, and how many of their examples.
+            type Spread<'k> = (usize, Vec<usize>, usize, &'k Located<String>);
+            let mut spread: BTreeMap<(usize, String), Spread<'_>> = BTreeMap::new();
+            for ((i, key, b), (n, kw)) in &found {
+                let s = spread
+                    .entry((*i, key.clone()))
+                    .or_insert((0, Vec::new(), 0, kw));
+                if i == b {
+                    s.0 += n;
+                } else {
+                    s.1.push(*b);
+                    s.2 += n;
+                }
+            }
+            for ((i, _), (own, others, in_others, kw)) in spread {
+                if others.len() < KEYWORD_SPREAD_MIN || in_others <= own {
+                    continue;
+                }
+                let names: Vec<String> = others
+                    .iter()
+                    .map(|&b| format!("`{}`", intents[b].id.value))
+                    .collect();
+                self.push(
+                    Diagnostic::warning(
+                        Kind::Conflict,
+                        format!(
+                            "keyword `{}` of intent `{}` is in {in_others} `{}` examples of {} other intents ({}) and {own} of its own: it is not specific to `{}`",
+                            kw.value.trim(),
+                            intents[i].id.value,
+                            lang.code(),
+                            others.len(),
+                            names.join(", "),
+                            intents[i].id.value,
+                        ),
+                    )
+                    .at(pos_of(kw, &intents[i]))
+                    .with_hint("a keyword raises its intent on every message that has it; use words only this intent's questions have, or leave it to the examples"),
+                );
+            }
             for ((i, _, b), (n, kw)) in found {
+                if i == b {
+                    continue;
+                }
                 let total = intents[b].examples.get(&lang).map_or(0, Vec::len);
                 if n >= KEYWORD_CONFLICT_MIN && 3 * n >= total {
                     self.push(
@@ -1159,6 +1206,64 @@ mod tests {
                 .push(Located::new(e.to_string()));
         }
         let found = conflicts(vec![refund, bigger]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn keywords_spread_over_other_intents_examples_are_reported() {
+        let kws = |words: &[&str]| -> Vec<Located<String>> {
+            words.iter().map(|w| Located::new(w.to_string())).collect()
+        };
+        let mut code = intent(
+            "code_not_working",
+            &["my discount code doesn't work", "promo code rejected"],
+            "x",
+        );
+        code.keywords
+            .insert(Language::En, kws(&["doesn't work", "promo code"]));
+        let others = [
+            ("login", "login doesn't work"),
+            ("payment", "card payment doesn't work"),
+            ("website", "the site doesn't work on my phone"),
+        ];
+        let mut intents = vec![code.clone()];
+        for (id, ex) in others {
+            // Many examples each, so that no single intent reaches a third.
+            let mut exs = vec![ex];
+            exs.extend(["one", "two", "three", "four", "five"]);
+            intents.push(intent(id, &exs, "x"));
+        }
+        let spread = |intents: Vec<IntentDef>| -> Vec<String> {
+            validate(&content(intents))
+                .into_iter()
+                .filter(|d| d.message().contains("not specific"))
+                .map(|d| d.message().to_string())
+                .collect()
+        };
+        assert_eq!(
+            spread(intents.clone()),
+            ["keyword `doesn't work` of intent `code_not_working` is in 3 `en` examples of 3 other intents (`login`, `payment`, `website`) and 1 of its own: it is not specific to `code_not_working`"]
+        );
+        // Used more in its own intent's examples than in the others': a core word.
+        code.examples.get_mut(&Language::En).unwrap().extend(
+            [
+                "code doesn't work at checkout",
+                "why doesn't work my code",
+                "it still doesn't work",
+            ]
+            .map(|e| Located::new(e.to_string())),
+        );
+        intents[0] = code;
+        let found = spread(intents.clone());
+        assert!(found.is_empty(), "{found:?}");
+        // Two other intents are not a spread.
+        intents[0]
+            .examples
+            .get_mut(&Language::En)
+            .unwrap()
+            .truncate(2);
+        intents.pop();
+        let found = spread(intents);
         assert!(found.is_empty(), "{found:?}");
     }
 
