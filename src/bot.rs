@@ -1262,6 +1262,22 @@ fn summary(
     s
 }
 
+/// The analyser of a bot with these settings: its synonym groups (single words and
+/// phrases, as the editor wrote them) applied. Compilation and `check` read words
+/// through the same one.
+pub(crate) fn synonym_analyzer(settings: &Settings) -> Analyzer {
+    let synonym_words: Vec<(Language, Vec<&str>)> = settings
+        .synonyms
+        .iter()
+        .flat_map(|(&lang, groups)| {
+            groups
+                .iter()
+                .map(move |g| (lang, g.iter().map(|w| w.value.trim()).collect()))
+        })
+        .collect();
+    Analyzer::with_synonyms(synonym_words.iter().map(|(l, g)| (*l, g.as_slice())))
+}
+
 /// The placeholders that every answer variant (in every language) uses: the values an
 /// intent cannot answer without.
 pub(crate) fn required_values(def: &IntentDef) -> Vec<String> {
@@ -1296,17 +1312,7 @@ fn compile(
     max_message_bytes: usize,
 ) -> Result<Bot, LoadError> {
     let settings = content.settings;
-    // Synonym groups: single words and phrases, as the editor wrote them.
-    let synonym_words: Vec<(Language, Vec<&str>)> = settings
-        .synonyms
-        .iter()
-        .flat_map(|(&lang, groups)| {
-            groups
-                .iter()
-                .map(move |g| (lang, g.iter().map(|w| w.value.trim()).collect()))
-        })
-        .collect();
-    let analyzer = Analyzer::with_synonyms(synonym_words.iter().map(|(l, g)| (*l, g.as_slice())));
+    let analyzer = synonym_analyzer(&settings);
     let mut errors = Vec::new();
     let mut intents = Vec::with_capacity(content.intents.len());
     let mut by_id = HashMap::new();

@@ -57,6 +57,7 @@ pub(crate) fn validate_with(content: &Content, extras: &LoadedExtras) -> Vec<Dia
         settings: &content.settings,
         extras,
         analyzer: crate::analyze::Analyzer::new(),
+        synonyms_valid: false,
     };
     if extras.settings_known {
         v.settings();
@@ -67,8 +68,14 @@ pub(crate) fn validate_with(content: &Content, extras: &LoadedExtras) -> Vec<Dia
         v.intent(intent);
     }
     v.references(&content.intents);
+    // Keywords are judged as the bot reads them: through the synonym groups (when those
+    // are valid), so that "send back" is the same keyword as "return".
+    if v.synonyms_valid {
+        v.analyzer = crate::bot::synonym_analyzer(&content.settings);
+    }
     v.duplicate_keywords(&content.intents);
     v.keyword_conflicts(&content.intents);
+    v.analyzer = crate::analyze::Analyzer::new();
     v.synonym_conflicts(&content.intents);
     v.diags
 }
@@ -125,12 +132,23 @@ impl Hasher for Prehashed {
     }
 }
 
+impl Validator<'_> {
+    fn error_count(&self) -> usize {
+        self.diags
+            .iter()
+            .filter(|d| d.severity() == crate::diag::Severity::Error)
+            .count()
+    }
+}
+
 struct Validator<'a> {
     diags: Vec<Diagnostic>,
     settings: &'a Settings,
     extras: &'a LoadedExtras,
     /// A plain analyser (no synonyms), for the checks that read words as the bot does.
     analyzer: crate::analyze::Analyzer,
+    /// The synonym groups of the settings were checked and have no errors.
+    synonyms_valid: bool,
 }
 
 impl Validator<'_> {
@@ -195,7 +213,9 @@ impl Validator<'_> {
         for p in &s.escalation.frustration_patterns {
             self.regex(p, "frustration pattern");
         }
+        let errors = self.error_count();
         self.synonyms();
+        self.synonyms_valid = self.error_count() == errors;
         let m = &s.messages;
         for (i, (name, map)) in [
             ("fallback", &m.fallback),
@@ -717,7 +737,7 @@ impl Validator<'_> {
                                 ),
                             )
                             .at(pos_of(kw, intent))
-                            .with_hint("inflections and typos of a keyword are matched anyway; remove it"),
+                            .with_hint("inflections, typos and synonyms (bot.yaml) of a keyword are matched anyway; remove it"),
                         );
                     } else {
                         seen.insert(key, kw.value.trim());
@@ -1304,6 +1324,44 @@ mod tests {
             .iter()
             .filter(|d| d.kind() == Kind::DuplicateKeyword)
             .all(|d| d.severity() == crate::diag::Severity::Warning));
+    }
+
+    #[test]
+    fn keywords_are_read_through_the_synonym_groups() {
+        let kws = |words: &[&str]| -> Vec<Located<String>> {
+            words.iter().map(|w| Located::new(w.to_string())).collect()
+        };
+        let mut b = intent("return_item", &["how to return"], "x");
+        b.keywords
+            .insert(Language::En, kws(&["return", "send back", "parcel"]));
+        let duplicates = |c: &Content| -> Vec<String> {
+            validate(c)
+                .into_iter()
+                .filter(|d| d.kind() == Kind::DuplicateKeyword)
+                .map(|d| d.message().to_string())
+                .collect()
+        };
+        // Without synonyms the two keywords differ.
+        let mut c = content(vec![b]);
+        assert!(duplicates(&c).is_empty());
+        // With "send back" a synonym of "return", the bot reads both as "return".
+        c.settings
+            .synonyms
+            .insert(Language::En, vec![kws(&["return", "send back"])]);
+        assert_eq!(
+            duplicates(&c),
+            ["keyword `send back` reads the same as `return` in intent `return_item`: it adds nothing"]
+        );
+        // A group with an error (a stop-word-only entry) is not applied: the synonym
+        // error is reported, not a keyword read through a broken group.
+        c.settings
+            .synonyms
+            .insert(Language::En, vec![kws(&["return", "send back", "on the"])]);
+        let d = validate(&c);
+        assert!(d
+            .iter()
+            .any(|d| d.severity() == crate::diag::Severity::Error));
+        assert!(duplicates(&c).is_empty());
     }
 
     #[test]
