@@ -392,7 +392,7 @@ impl Analyzer {
             return None;
         }
         let chars = folded.chars().count();
-        if chars < 4 {
+        if chars < crate::index::MIN_CORRECT_CHARS {
             return None;
         }
         let cyrillic = crate::index::is_cyrillic_word(folded);
