@@ -392,12 +392,15 @@ impl Analyzer {
             return None;
         }
         let chars = folded.chars().count();
-        if chars < crate::index::MIN_CORRECT_CHARS {
+        if chars < 4 {
             return None;
         }
+        // Short words only by a swap of two letters, as `Index::correct`.
+        let swap_only = chars < crate::index::MIN_CORRECT_CHARS;
         let cyrillic = crate::index::is_cyrillic_word(folded);
         words
             .iter()
+            .filter(|(f, _)| !swap_only || crate::edit::is_adjacent_swap(folded, f))
             .filter_map(|(f, s)| {
                 let longer = chars.max(f.chars().count()).min(chars + 1);
                 let d = crate::edit::osa_distance(folded, f);

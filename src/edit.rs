@@ -52,6 +52,23 @@ fn fill(s: &str, buf: &mut [char; STACK_CHARS]) -> Option<usize> {
     Some(n)
 }
 
+/// True if `b` is `a` with two adjacent letters swapped ("bakc" / "back").
+pub(crate) fn is_adjacent_swap(a: &str, b: &str) -> bool {
+    let mut x = a.chars();
+    let mut y = b.chars();
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return false,
+            (Some(p), Some(q)) if p == q => continue,
+            (Some(p), Some(q)) => {
+                // First difference: the next two letters must be q, p and the rest equal.
+                return x.next() == Some(q) && y.next() == Some(p) && x.eq(y);
+            }
+            _ => return false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,8 +99,30 @@ mod tests {
         }
 
         #[test]
+        fn a_swap_of_two_different_letters_is_one_edit(a in "[abcя]{2,8}", i in 0usize..7) {
+            let mut chars: Vec<char> = a.chars().collect();
+            let i = i % (chars.len() - 1);
+            chars.swap(i, i + 1);
+            let b: String = chars.into_iter().collect();
+            prop_assert_eq!(is_adjacent_swap(&a, &b), a != b);
+            prop_assert_eq!(osa_distance(&a, &b), usize::from(a != b));
+        }
+
+        #[test]
         fn equals_strsim_near_the_stack_limit(a in "[ab]{40,56}", b in "[ab]{40,56}") {
             prop_assert_eq!(osa_distance(&a, &b), strsim::osa_distance(&a, &b));
         }
+    }
+
+    #[test]
+    fn adjacent_swaps() {
+        assert!(is_adjacent_swap("bakc", "back"));
+        assert!(is_adjacent_swap("cots", "cost"));
+        assert!(is_adjacent_swap("закза", "заказ"));
+        assert!(!is_adjacent_swap("back", "back"));
+        assert!(!is_adjacent_swap("most", "cost"));
+        assert!(!is_adjacent_swap("abcd", "badc"));
+        assert!(!is_adjacent_swap("abc", "abcd"));
+        assert!(!is_adjacent_swap("", ""));
     }
 }

@@ -173,14 +173,23 @@ fn unanswered_groups_a_log_and_reports_json() {
     for key in ["fallback", "language", "words", "nearest"] {
         assert!(groups[0].get(key).is_some(), "missing {key}: {v}");
     }
-    assert_eq!(v["unknown_words"][0]["word"], "gift", "{v}");
+    // Words the content does not know ("sell" is a real word, not a typo of "fell").
+    let unknown: Vec<&str> = v["unknown_words"]
+        .as_array()
+        .expect("unknown_words")
+        .iter()
+        .filter_map(|w| w["word"].as_str())
+        .collect();
+    assert_eq!(unknown, ["sell", "gift"], "{v}");
     // The table says the same.
     let (code, out, _) = run(&["unanswered", "--intents", INTENTS, log.to_str().unwrap()]);
     assert_eq!(code, 0);
     assert!(out.starts_with("4 messages: 1 answered"), "{out}");
     assert!(out.contains("2× do you sell gift cards"), "{out}");
     assert!(
-        out.contains("words the content does not know (synonyms or examples to add?): gift (2)"),
+        out.contains(
+            "words the content does not know (synonyms or examples to add?): sell (2), gift (2)"
+        ),
         "{out}"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -274,8 +283,9 @@ fn chat_log_feeds_the_unanswered_report() {
     assert_eq!(v["answered"], 2, "{v}");
     assert_eq!(v["escalated"], 1, "{v}");
     assert_eq!(v["with_human"], 1, "{v}");
-    assert_eq!(v["clarified"], 1, "{v}");
-    assert_eq!(v["fallback"], 1, "{v}");
+    // The jacket return and "do you sell gift cards" (payment methods, 0.43).
+    assert_eq!(v["clarified"], 2, "{v}");
+    assert_eq!(v["fallback"], 0, "{v}");
     // A bad time is an error at its line.
     std::fs::write(&log, "{\"text\": \"hi\", \"at\": \"yesterday\"}\n").expect("write");
     let (code, _, err) = run(&["unanswered", "--intents", INTENTS, path]);

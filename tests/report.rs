@@ -25,7 +25,7 @@ fn answered_and_escalated_messages_are_counted_not_listed() {
         kind(&bot, "I want to talk to a human"),
         DecisionKind::Escalate
     );
-    assert_eq!(kind(&bot, "do you sell gift cards"), DecisionKind::Fallback);
+    assert_eq!(kind(&bot, "do you sell gift boxes"), DecisionKind::Fallback);
     let r = run(
         &bot,
         &[
@@ -33,14 +33,14 @@ fn answered_and_escalated_messages_are_counted_not_listed() {
             "",
             "   ",
             "I want to talk to a human",
-            "do you sell gift cards",
+            "do you sell gift boxes",
         ],
     );
     assert_eq!(r.messages, 3);
     assert_eq!((r.answered, r.escalated), (1, 1));
     assert_eq!(r.clarified + r.fallback, 1);
     assert_eq!(r.groups.len(), 1);
-    assert_eq!(r.groups[0].messages[0].text, "do you sell gift cards");
+    assert_eq!(r.groups[0].messages[0].text, "do you sell gift boxes");
 }
 
 #[test]
@@ -109,8 +109,8 @@ fn words_the_content_does_not_know_are_counted_per_message() {
     let r = run(
         &bot,
         &[
-            "do you sell gift cards",
-            "do you sell gift cards",
+            "do you sell gift boxes",
+            "do you sell gift boxes",
             // "pleese" is a typo of a known word: not reported.
             "can i get gift wrapping pleese",
             // Answered: its words are not looked at.
@@ -125,7 +125,13 @@ fn words_the_content_does_not_know_are_counted_per_message() {
         .iter()
         .map(|w| (w.word.as_str(), w.count))
         .collect();
-    assert_eq!(words, vec![("gift", 4), ("wrapping", 2)], "{r:#?}");
+    // "sell" is a real word the content lacks, not a typo of "fell" (four-letter words
+    // are corrected only by a swap).
+    assert_eq!(
+        words,
+        vec![("gift", 4), ("sell", 2), ("wrapping", 2)],
+        "{r:#?}"
+    );
     assert!(r.unknown_words.iter().all(|w| w.language == Language::En));
 }
 
@@ -167,9 +173,9 @@ fn conversations_are_replayed_with_one_session_each() {
         (Some("a"), "1"),
         (Some("b"), "hello?"),
         (None, "1"),
-        (Some("c"), "do you sell gift cards"),
+        (Some("c"), "do you sell gift boxes"),
         (Some("c"), "xyzzy plugh"),
-        (Some("c"), "do you sell gift cards please"),
+        (Some("c"), "do you sell gift boxes please"),
         (Some("c"), "hello?"),
     ];
     let input = |(c, m): &(Option<&'static str>, &'static str)| LogMessage {
@@ -186,7 +192,7 @@ fn conversations_are_replayed_with_one_session_each() {
     assert_eq!(r.escalated, 2);
     // "hello?" after the hand-over, in b and in c.
     assert_eq!(r.with_human, 2);
-    // The lone "1", the gift cards twice and "xyzzy plugh"; the message handed over
+    // The lone "1", the gift boxes twice and "xyzzy plugh"; the message handed over
     // after repeated misses is grouped as not understood.
     assert_eq!(r.fallback, 3);
     let grouped: usize = r.groups.iter().map(|g| g.count).sum();
