@@ -748,6 +748,10 @@ impl Bot {
         }
     }
 
+    fn is_sensitive(&self, id: &str) -> bool {
+        self.intent(id).is_some_and(|i| i.def.sensitive)
+    }
+
     fn intent(&self, id: &str) -> Option<&CompiledIntent> {
         self.inner
             .by_id
@@ -904,6 +908,34 @@ impl Bot {
                 self.answer(
                     session, turn, now, &id, top_conf, candidates, captured, rule,
                 )
+            }
+            DecisionKind::Clarify
+                if top_conf - second_conf >= t.margin
+                    && top.is_some_and(|c| self.is_sensitive(&c.intent)) =>
+            {
+                // The bot leans to a sensitive topic but is not sure of it: a human takes
+                // over rather than the bot guessing. When other topics are as plausible
+                // (a bare "payment"), asking which one is still the better question.
+                let id = candidates[0].intent.clone();
+                let trigger = format!(
+                    "intent {id} is sensitive and confidence {} is below the answer threshold {}",
+                    Fixed2(top_conf),
+                    Fixed2(t.answer)
+                );
+                let rule = format!(
+                    "sensitive topic: best {id} {} is {} ahead of the runner-up (margin {}) but below the answer threshold {}",
+                    Fixed2(top_conf),
+                    Fixed2(top_conf - second_conf),
+                    Fixed2(t.margin),
+                    Fixed2(t.answer)
+                );
+                session.misses = 0;
+                session.context = None;
+                self.remember(session, &captured);
+                let mut h = Handover::new(EscalationReason::SensitiveTopic, trigger, rule)
+                    .department(top_department);
+                h.intent = Some(id);
+                self.escalate(session, turn, now, h, candidates)
             }
             DecisionKind::Clarify => {
                 // Two or three options: the best, and those at least half as likely (a

@@ -117,6 +117,9 @@ pub enum EscalationReason {
     RepeatedMisses,
     /// The intent is marked human-only.
     HumanOnlyIntent,
+    /// The best candidate is an intent marked sensitive, and the bot was not sure enough
+    /// to answer it (it would have asked "did you mean …?").
+    SensitiveTopic,
 }
 
 impl EscalationReason {
@@ -127,6 +130,7 @@ impl EscalationReason {
             EscalationReason::Frustration => "frustration",
             EscalationReason::RepeatedMisses => "repeated_misses",
             EscalationReason::HumanOnlyIntent => "human_only_intent",
+            EscalationReason::SensitiveTopic => "sensitive_topic",
         }
     }
 }

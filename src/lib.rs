@@ -68,7 +68,8 @@
 //! language, optional `keywords` per language, optional regex `patterns` whose named
 //! captures become values usable in answers as `{name}`, `answer` per language (one text
 //! or a list of variants), `follow_ups`, `department`, `human_only` (always hand over
-//! after the answer), `context` (match only right after these intents). The full field
+//! after the answer), `sensitive` (hand over rather than ask "did you mean …?" when the
+//! bot leans to it but is not sure), `context` (match only right after these intents). The full field
 //! list is in `docs/content-format.md` and the README.
 
 #![forbid(unsafe_code)]

@@ -527,6 +527,8 @@ struct RawIntent {
     #[serde(default)]
     human_only: bool,
     #[serde(default)]
+    sensitive: bool,
+    #[serde(default)]
     low_priority: bool,
     #[serde(default)]
     context: Texts,
@@ -982,6 +984,7 @@ impl Cx<'_> {
             label: self.per_language(r.label, |_, v| v),
             department: r.department,
             human_only: r.human_only,
+            sensitive: r.sensitive,
             low_priority: r.low_priority,
             context: self.texts(r.context),
             examples: self.per_language(r.examples, |cx, v| cx.texts(v)),

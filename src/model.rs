@@ -288,6 +288,12 @@ pub struct IntentDef {
     pub department: Option<String>,
     /// Always hand over to a human (after giving the answer text, if any).
     pub human_only: bool,
+    /// A topic where a wrong guess costs more than a human's time (a complaint, money
+    /// taken twice): when this intent is the best candidate but the bot is not sure
+    /// enough to answer, the customer is handed to a human instead of being asked "did
+    /// you mean …?" (escalation reason `sensitive_topic`). Confident matches are answered
+    /// as usual.
+    pub sensitive: bool,
     /// Small talk (greetings, thanks): answered only when no other intent is a plausible
     /// match, so "hello, where is my parcel?" answers the parcel question.
     pub low_priority: bool,

@@ -534,3 +534,79 @@ fn phrase_synonyms_read_as_their_group_s_first_entry() {
         );
     }
 }
+
+#[test]
+fn an_unsure_lead_on_a_sensitive_intent_goes_to_a_human() {
+    let mut c = content(&[
+        (
+            "lost_parcel",
+            &[
+                "my parcel never arrived",
+                "the courier lost my parcel",
+                "tracking says delivered but no parcel",
+            ],
+        ),
+        (
+            "delivery_time",
+            &["how long does delivery take", "when will it be delivered"],
+        ),
+        (
+            "opening_hours",
+            &["when are you open", "opening hours on sunday"],
+        ),
+    ]);
+    c.intents[0].department = Some("logistics".into());
+    c.intents[0].sensitive = true;
+    let bot = Bot::from_content(c.clone()).expect("valid content");
+    let message = "the parcel never came";
+    // The message leans to lost_parcel, clear of the runner-up.
+    let d = bot.respond(&mut Session::new(), message);
+    assert_eq!(d.intent(), Some("lost_parcel"), "{d:?}");
+    let ranked = &d.explanation().expect("explained").candidates;
+    let lead = ranked[0].confidence - ranked[1].confidence;
+    assert!(lead >= 0.1, "{d:?}");
+    // Not sure enough to answer: a person takes over, in the intent's department.
+    let unsure = faqbot::model::Thresholds {
+        answer: 0.99,
+        clarify: 0.05,
+        margin: 0.1,
+    };
+    let strict = bot.with_thresholds(unsure);
+    let mut session = Session::new();
+    match strict.respond(&mut session, message) {
+        Decision::Escalate(e) => {
+            assert_eq!(e.reason, EscalationReason::SensitiveTopic);
+            assert_eq!(e.reason.as_str(), "sensitive_topic");
+            assert_eq!(e.department, "logistics");
+            assert_eq!(e.intent.as_deref(), Some("lost_parcel"));
+            assert!(
+                e.handoff.summary.contains("lost_parcel"),
+                "{}",
+                e.handoff.summary
+            );
+            assert!(
+                e.explanation.rule.starts_with("sensitive topic"),
+                "{}",
+                e.explanation.rule
+            );
+        }
+        d => panic!("expected a hand-over, got {d:?}"),
+    }
+    assert!(session.is_with_human());
+    // The same content without the mark asks instead.
+    c.intents[0].sensitive = false;
+    let plain = Bot::from_content(c).expect("valid").with_thresholds(unsure);
+    assert_eq!(
+        plain.respond(&mut Session::new(), message).kind(),
+        DecisionKind::Clarify
+    );
+    // A margin the lead does not reach: other topics are as plausible, so it asks too.
+    let close = bot.with_thresholds(faqbot::model::Thresholds {
+        margin: lead + 0.01,
+        ..unsure
+    });
+    assert_eq!(
+        close.respond(&mut Session::new(), message).kind(),
+        DecisionKind::Clarify
+    );
+}
