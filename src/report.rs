@@ -5,7 +5,8 @@
 //! first message); [`unanswered_in_conversations`] replays the conversations of a log, one
 //! session each, so that a reply to a clarification ("the first one") or a follow-up
 //! ("and how much is it?") is judged as the customer meant it. Both keep the messages that
-//! got a clarification or a fallback (or were handed over after repeated misses), and group
+//! got a clarification or a fallback (or were handed over after repeated misses, or
+//! instead of a clarification on a sensitive topic), and group
 //! messages that say the same thing in other words: repeats, inflections ("zwrot",
 //! "zwrotu"), typos the bot corrects and word order all land in one group, so that a
 //! question asked a hundred times shows up once, at the top, with its count.
@@ -58,8 +59,10 @@ pub struct Unanswered {
     /// Answered.
     pub answered: usize,
     /// Handed to a human (asked for one, frustration, a human-only intent, repeated
-    /// misses). A message handed over after repeated misses is also grouped, as not
-    /// understood.
+    /// misses, a sensitive topic the bot was not sure of). A message handed over after
+    /// repeated misses is also grouped, as not understood; one handed over on a sensitive
+    /// topic is grouped as a clarification would be (its group's `fallback` count does not
+    /// include it).
     pub escalated: usize,
     /// Came while a human agent had the conversation (the bot stayed quiet); only in
     /// replayed conversations.
@@ -342,10 +345,13 @@ pub fn unanswered_in_conversations<'a>(
             }
             Decision::Escalate(e) => {
                 report.escalated += 1;
-                if e.reason != EscalationReason::RepeatedMisses {
-                    continue;
+                match e.reason {
+                    // Handed over because the bot did not understand: a miss.
+                    EscalationReason::RepeatedMisses => true,
+                    // Handed over instead of a clarification: grouped as one.
+                    EscalationReason::SensitiveTopic => false,
+                    _ => continue,
                 }
-                true
             }
             Decision::Clarify(_) => {
                 report.clarified += 1;

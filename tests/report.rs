@@ -278,3 +278,23 @@ fn a_log_of_records_replays_to_the_decisions_it_recorded() {
     );
     assert_eq!(r.messages, 8);
 }
+
+#[test]
+fn a_hand_over_on_a_sensitive_topic_is_counted_and_grouped_like_a_clarification() {
+    let bot = bot();
+    let unsure = "kurier twierdzi że doręczył";
+    // Precondition: parcel_not_received is sensitive and the bot is not sure of it.
+    match bot.respond(&mut Session::new(), unsure) {
+        faqbot::Decision::Escalate(e) => {
+            assert_eq!(e.reason, faqbot::decide::EscalationReason::SensitiveTopic)
+        }
+        d => panic!("expected a hand-over, got {d:?}"),
+    }
+    let r = run(&bot, &[unsure, unsure, "I want to talk to a human"]);
+    assert_eq!((r.escalated, r.clarified, r.fallback), (3, 0, 0));
+    // The asked-for human is not listed; the unsure sensitive topic is, with its intent.
+    assert_eq!(r.groups.len(), 1, "{r:#?}");
+    let g = &r.groups[0];
+    assert_eq!((g.count, g.fallback), (2, 0));
+    assert_eq!(g.nearest[0].intent, "parcel_not_received");
+}
