@@ -672,7 +672,7 @@ fn polish_locative_rules(folded: &str, stem: &mut String) {
     };
     if ["rcie", "ncie", "kcie"].iter().any(|e| folded.ends_with(e)) && cut("cie") {
         stem.push('t');
-    } else if folded.ends_with("dzie") && cut("ie") && stem.len() >= 4 {
+    } else if folded.ends_with("dzie") && cut("ie") && stem.chars().count() >= 4 {
         // "kodzie" → Snowball "kodz" → "kod".
         stem.pop();
     }
