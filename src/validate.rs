@@ -70,12 +70,13 @@ pub(crate) fn validate_with(content: &Content, extras: &LoadedExtras) -> Vec<Dia
     v.references(&content.intents);
     // Keywords are judged as the bot reads them: through the synonym groups (when those
     // are valid), so that "send back" is the same keyword as "return".
-    if v.synonyms_valid {
-        v.analyzer = crate::bot::synonym_analyzer(&content.settings);
-    }
-    v.duplicate_keywords(&content.intents);
-    v.keyword_conflicts(&content.intents);
-    v.analyzer = crate::analyze::Analyzer::new();
+    let keywords = if v.synonyms_valid {
+        crate::bot::synonym_analyzer(&content.settings)
+    } else {
+        v.analyzer.clone()
+    };
+    v.duplicate_keywords(&content.intents, &keywords);
+    v.keyword_conflicts(&content.intents, &keywords);
     v.synonym_conflicts(&content.intents);
     v.diags
 }
@@ -132,6 +133,17 @@ impl Hasher for Prehashed {
     }
 }
 
+struct Validator<'a> {
+    diags: Vec<Diagnostic>,
+    settings: &'a Settings,
+    extras: &'a LoadedExtras,
+    /// A plain analyser (no synonyms), for the checks that read words as the bot does
+    /// (keywords are read through the synonym groups instead: see `validate_with`).
+    analyzer: crate::analyze::Analyzer,
+    /// The synonym groups of the settings were checked and have no errors.
+    synonyms_valid: bool,
+}
+
 impl Validator<'_> {
     fn error_count(&self) -> usize {
         self.diags
@@ -139,19 +151,7 @@ impl Validator<'_> {
             .filter(|d| d.severity() == crate::diag::Severity::Error)
             .count()
     }
-}
 
-struct Validator<'a> {
-    diags: Vec<Diagnostic>,
-    settings: &'a Settings,
-    extras: &'a LoadedExtras,
-    /// A plain analyser (no synonyms), for the checks that read words as the bot does.
-    analyzer: crate::analyze::Analyzer,
-    /// The synonym groups of the settings were checked and have no errors.
-    synonyms_valid: bool,
-}
-
-impl Validator<'_> {
     fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
@@ -572,11 +572,10 @@ impl Validator<'_> {
     /// keyword of invoice_request, in most examples of invoice_correction). Matched as
     /// the bot matches keywords (stems, contiguous content words). Keywords of
     /// context-only intents and of intents that need a value are left out.
-    fn keyword_conflicts(&mut self, intents: &[IntentDef]) {
+    fn keyword_conflicts(&mut self, intents: &[IntentDef], analyzer: &crate::analyze::Analyzer) {
         if intents.iter().all(|i| i.keywords.is_empty()) {
             return;
         }
-        let analyzer = self.analyzer.clone();
         let mut a = crate::analyze::Analyzed::new();
         let langs: BTreeSet<Language> = intents
             .iter()
@@ -707,14 +706,13 @@ impl Validator<'_> {
     /// Keywords of one intent that read the same as an earlier one in the same language
     /// ("bot" and "botem"): inflections are matched anyway, so the second adds nothing
     /// (the bot counts it once).
-    fn duplicate_keywords(&mut self, intents: &[IntentDef]) {
+    fn duplicate_keywords(&mut self, intents: &[IntentDef], analyzer: &crate::analyze::Analyzer) {
         if intents
             .iter()
             .all(|i| i.keywords.values().all(|k| k.len() < 2))
         {
             return;
         }
-        let analyzer = self.analyzer.clone();
         let mut a = crate::analyze::Analyzed::new();
         for intent in intents {
             for (&lang, list) in &intent.keywords {
