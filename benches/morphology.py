@@ -2,7 +2,7 @@
 """Measure the stemmers against a lemma dictionary, weighted by real word frequencies.
 
     python3 benches/morphology.py [--langs pl,en,lv,ru] [--top 30000] [--skip 1000]
-                                  [--show 30]
+                                  [--show 30] [--content]
 
 For every language: take its `--top` most frequent words (wordfreq's lists, built from
 Wikipedia, subtitles, news, web and social text), leave out the `--skip` most frequent
@@ -18,7 +18,9 @@ frequency:
   "plan"/"plan to", and the words diacritic folding makes equal).
 
 A rule that raises `merged` without raising `mixed` by as much merges inflections and
-little else. `--show N` prints the N lemmas that lose most weight off their main stem
+little else. `--content` reads the words as a bot would whose content used all of them
+(the oblique forms of content words, `Analyzer::with_content_words`): the most such
+forms can merge. `--show N` prints the N lemmas that lose most weight off their main stem
 and the N stems that mix most.
 
 Needs `pip install simplemma wordfreq` (both from PyPI; their data is read, never copied
@@ -36,7 +38,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORD = re.compile(r"^[^\W\d_]{3,}$")
 
 
-def stems(words_by_lang):
+def stems(words_by_lang, content):
     """faqbot's stems, one call of the example for every (lang, word)."""
     subprocess.run(
         ["cargo", "build", "--quiet", "--release", "--example", "stems"],
@@ -46,7 +48,8 @@ def stems(words_by_lang):
     pairs = [(lang, w) for lang, words in words_by_lang.items() for w in words]
     text = "".join(f"{lang}\t{w}\n" for lang, w in pairs)
     out = subprocess.run(
-        [os.path.join(ROOT, "target", "release", "examples", "stems")],
+        [os.path.join(ROOT, "target", "release", "examples", "stems")]
+        + (["--content"] if content else []),
         input=text,
         capture_output=True,
         text=True,
@@ -105,6 +108,7 @@ def main():
     ap.add_argument("--top", type=int, default=30000)
     ap.add_argument("--skip", type=int, default=1000)
     ap.add_argument("--show", type=int, default=0)
+    ap.add_argument("--content", action="store_true")
     args = ap.parse_args()
     try:
         from simplemma.strategies.dictionaries.dictionary_factory import (
@@ -128,7 +132,7 @@ def main():
             words.append(w)
             lemma[w] = lem.lower()
         data[lang] = (words, {w: word_frequency(w, lang) for w in words}, lemma)
-    stem = stems({lang: d[0] for lang, d in data.items()})
+    stem = stems({lang: d[0] for lang, d in data.items()}, args.content)
     for lang in langs:
         words, freq, lemma = data[lang]
         measure(lang, words, freq, lemma, stem, args.show)

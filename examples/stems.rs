@@ -5,8 +5,10 @@
 //! Each input line is `LANG<TAB>WORD` (`pl`, `en`, `lv`, `ru`); each output line is the
 //! stem the bot's analyser gives the word (folded, stemmed, with the language's
 //! post-rules; no synonyms), or an empty line for a line it cannot read. Words that share
-//! a stem are one word to the bot. `benches/morphology.py` feeds it a lemma dictionary to
-//! measure the stemmers.
+//! a stem are one word to the bot. With `--content`, all the input words are first taken
+//! as the content's words, so their oblique forms are read as they would be in a bot
+//! whose examples use them (`Analyzer::with_content_words`). `benches/morphology.py`
+//! feeds it frequent words to measure the stemmers.
 
 use std::io::{BufRead, Write};
 
@@ -14,14 +16,22 @@ use faqbot::analyze::Analyzer;
 use faqbot::Language;
 
 fn main() -> std::io::Result<()> {
-    let analyzer = Analyzer::new();
+    let content = std::env::args().skip(1).any(|a| a == "--content");
+    let lines: Vec<String> = std::io::stdin().lock().lines().collect::<Result<_, _>>()?;
+    let parsed: Vec<Option<(Language, &str)>> = lines
+        .iter()
+        .map(|line| {
+            let (lang, word) = line.split_once('\t')?;
+            Some((lang.trim().parse::<Language>().ok()?, word.trim()))
+        })
+        .collect();
+    let mut analyzer = Analyzer::new();
+    if content {
+        analyzer = analyzer.with_content_words(parsed.iter().flatten().copied());
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut stem = String::new();
-    for line in std::io::stdin().lock().lines() {
-        let line = line?;
-        let parsed = line
-            .split_once('\t')
-            .and_then(|(lang, word)| Some((lang.trim().parse::<Language>().ok()?, word.trim())));
+    for parsed in parsed {
         match parsed {
             Some((lang, word)) => {
                 analyzer.stem_word(word, lang, &mut stem);

@@ -63,7 +63,14 @@ struct Inner {
     stop: [StopSet; 4],
     /// The synonyms of the content.
     syn: Synonyms,
+    /// By language index: oblique forms of the content's words that the stemmer does not
+    /// bring to their word's stem (folded form → the content word, folded); see
+    /// [`Analyzer::with_content_words`].
+    forms: [FormMap; 4],
 }
+
+/// Folded oblique form → folded content word (looked up for every new word: FNV).
+type FormMap = HashMap<String, String, std::hash::BuildHasherDefault<crate::index::Fnv>>;
 
 /// What an analyser knows of the content's synonyms (all empty for a plain one).
 #[derive(Clone, Default)]
@@ -132,6 +139,10 @@ impl Analyzer {
     }
 
     fn with(syn: Synonyms) -> Analyzer {
+        Analyzer::with_forms(syn, Default::default())
+    }
+
+    fn with_forms(syn: Synonyms, forms: [FormMap; 4]) -> Analyzer {
         let stop = stopwords::STOP.map(|list| list.iter().copied().collect::<StopSet>());
         Analyzer {
             inner: Arc::new(Inner {
@@ -143,8 +154,79 @@ impl Analyzer {
                 ],
                 stop,
                 syn,
+                forms,
             }),
         }
+    }
+
+    /// This analyser, also reading the oblique forms of the given content words that its
+    /// stemmer cannot bring to their stems: Polish locatives and datives with a consonant
+    /// alternation ("paczkomat" → "w paczkomacie", "droga" → "w drodze", "Polska" → "w
+    /// Polsce", "rabat" → "o rabacie"). Snowball on folded text leaves "paczkom",
+    /// "drodz", "polsc", "rab"; and no rule can tell "paczkomacie" from a verb such as
+    /// "wysyłacie" by its ending. The content can: each content word's oblique form is
+    /// computed from its stem and that exact form, wherever it is read
+    /// (examples, keywords, messages), gets the content word's stem. A form that is a stop
+    /// word ("macie" of "mata") or that already stems like its word is left alone.
+    ///
+    /// `texts` are `(language, text)`; their words are the content words.
+    ///
+    /// ```
+    /// use faqbot::analyze::Analyzer;
+    /// use faqbot::Language;
+    ///
+    /// let a = Analyzer::new().with_content_words([(Language::Pl, "odbiór z paczkomatu")]);
+    /// let (mut x, mut y) = (String::new(), String::new());
+    /// a.stem_word("paczkomacie", Language::Pl, &mut x);
+    /// a.stem_word("paczkomat", Language::Pl, &mut y);
+    /// assert_eq!(x, y);
+    /// // Without the content word, a verb-like ending is left alone.
+    /// a.stem_word("automacie", Language::Pl, &mut x);
+    /// assert_ne!(x, "automat");
+    /// ```
+    pub fn with_content_words<'a>(
+        &self,
+        texts: impl IntoIterator<Item = (Language, &'a str)>,
+    ) -> Analyzer {
+        let mut seen: [HashSet<String>; 4] = Default::default();
+        let mut buf = String::new();
+        let mut forms: [FormMap; 4] = self.inner.forms.clone();
+        let (mut base_stem, mut form_stem) = (String::new(), String::new());
+        let plain = Analyzer::new();
+        for (lang, text) in texts {
+            if lang != Language::Pl {
+                continue;
+            }
+            let li = lang.index();
+            for_each_folded_word(text, &mut buf, |word| {
+                if seen[li].contains(word)
+                    || self.is_stop_word(word, lang)
+                    || !word.chars().all(char::is_alphabetic)
+                {
+                    return;
+                }
+                seen[li].insert(word.to_string());
+                // The form comes from the word's own stem (not the synonym it is read
+                // as), so that every case of a content word gives it ("paczkomatu" as
+                // well as "paczkomat").
+                plain.stem_folded(word, lang, &mut base_stem);
+                let Some(form) = polish_oblique_form(&base_stem) else {
+                    return;
+                };
+                if self.is_stop_word(&form, lang) {
+                    return;
+                }
+                self.stem_folded(word, lang, &mut base_stem);
+                self.stem_folded(&form, lang, &mut form_stem);
+                if base_stem == form_stem {
+                    return;
+                }
+                // Each rule's form ends its own way, so a form comes from one plain stem
+                // only: content words that give it agree on its stem.
+                forms[li].entry(form).or_insert_with(|| word.to_string());
+            });
+        }
+        Analyzer::with_forms(self.inner.syn.clone(), forms)
     }
 
     /// An analyser for which the entries of each group mean the same.
@@ -565,6 +647,13 @@ impl Analyzer {
     /// Stems an already folded word into `out`, replacing its contents.
     fn stem_folded(&self, folded: &str, lang: Language, out: &mut String) {
         out.clear();
+        // An oblique form of a content word is stemmed as that word.
+        let forms = &self.inner.forms[lang.index()];
+        let folded = if forms.is_empty() {
+            folded
+        } else {
+            forms.get(folded).map_or(folded, String::as_str)
+        };
         match (lang, &self.inner.stemmers[lang.index()]) {
             (Language::Lv, _) | (_, None) => {
                 // Folding again is a no-op on folded text (and ASCII takes a fast path).
@@ -728,6 +817,31 @@ fn polish_folded_rules(stem: &mut String) {
             stem.push('k');
         }
     }
+}
+
+/// The locative / dative singular of a Polish noun, from its stem (folded), where the
+/// stem's last consonant alternates: t → cie (paczkomat → paczkomacie, kwota → kwocie),
+/// st → ście (tekst → tekście, lista → liście), d → dzie (zakład → zakładzie, woda →
+/// wodzie), k → ce (Polska → Polsce), g → dze (droga → drodze), r → rze (kurier →
+/// kurierze). Only the ending decides, so a stem that is not such a noun's gets a form
+/// no one writes, which costs nothing; the caller ([`Analyzer::with_content_words`])
+/// only uses forms of the content's own words. Stems under 4 letters are left alone
+/// ("kod", "lot", "data").
+fn polish_oblique_form(stem: &str) -> Option<String> {
+    const RULES: [(&str, &str); 6] = [
+        ("st", "scie"),
+        ("t", "cie"),
+        ("d", "dzie"),
+        ("k", "ce"),
+        ("g", "dze"),
+        ("r", "rze"),
+    ];
+    if stem.chars().count() < 4 {
+        return None;
+    }
+    RULES
+        .iter()
+        .find_map(|(end, with)| stem.strip_suffix(end).map(|rest| format!("{rest}{with}")))
 }
 
 /// Post-rule on a Snowball Russian stem: the fleeting vowel of `-ок`, `-ек`, `-ец`.
@@ -1007,6 +1121,37 @@ mod tests {
             "заказ"
         );
         assert_one_stem(Language::Ru, &["ёлка", "елка", "Ёлки"]);
+    }
+
+    #[test]
+    fn polish_oblique_forms_of_content_words_share_their_stem() {
+        let content = "odbiór w paczkomat, droga, Polska, rabat, tekst, kurier, mata";
+        let a = Analyzer::new().with_content_words([(Language::Pl, content)]);
+        let plain = Analyzer::new();
+        let stem_of = |a: &Analyzer, w: &str| {
+            let mut s = String::new();
+            a.stem_word(w, Language::Pl, &mut s);
+            s
+        };
+        for (form, word) in [
+            ("paczkomacie", "paczkomat"),
+            ("drodze", "droga"),
+            ("Polsce", "Polska"),
+            ("rabacie", "rabat"),
+            ("tekście", "tekst"),
+            ("tekscie", "tekst"),
+        ] {
+            assert_eq!(stem_of(&a, form), stem_of(&a, word), "{form}");
+            // Snowball alone splits them: the content is what joins them.
+            assert_ne!(stem_of(&plain, form), stem_of(&plain, word), "{form}");
+        }
+        // Other words, verbs with the same endings and stop words read as before.
+        for w in ["wysyłacie", "automacie", "macie", "paczkomatu", "drogi"] {
+            assert_eq!(stem_of(&a, w), stem_of(&plain, w), "{w}");
+        }
+        // Only Polish content counts.
+        let en = Analyzer::new().with_content_words([(Language::En, "paczkomat")]);
+        assert_eq!(stem_of(&en, "paczkomacie"), stem_of(&plain, "paczkomacie"));
     }
 
     #[test]

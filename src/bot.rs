@@ -1310,6 +1310,32 @@ pub(crate) fn synonym_analyzer(settings: &Settings) -> Analyzer {
     Analyzer::with_synonyms(synonym_words.iter().map(|(l, g)| (*l, g.as_slice())))
 }
 
+/// The analyser a bot with this content reads with: its synonym groups applied
+/// ([`synonym_analyzer`]) and its words' oblique forms known
+/// ([`Analyzer::with_content_words`]: examples and keywords). Compilation and `check`
+/// share it.
+pub(crate) fn content_analyzer(settings: &Settings, intents: &[IntentDef]) -> Analyzer {
+    content_words(synonym_analyzer(settings), intents)
+}
+
+/// `analyzer`, knowing the oblique forms of the intents' example and keyword words.
+pub(crate) fn content_words(analyzer: Analyzer, intents: &[IntentDef]) -> Analyzer {
+    let texts = intents.iter().flat_map(|d| {
+        let examples = d
+            .examples
+            .iter()
+            .flat_map(|(&l, list)| list.iter().map(move |e| (l, e)));
+        let keywords = d
+            .keywords
+            .iter()
+            .flat_map(|(&l, list)| list.iter().map(move |k| (l, k)));
+        examples
+            .chain(keywords)
+            .map(|(l, text)| (l, text.value.as_str()))
+    });
+    analyzer.with_content_words(texts)
+}
+
 /// The placeholders that every answer variant (in every language) uses: the values an
 /// intent cannot answer without.
 pub(crate) fn required_values(def: &IntentDef) -> Vec<String> {
@@ -1343,8 +1369,8 @@ fn compile(
     thresholds: Option<Thresholds>,
     max_message_bytes: usize,
 ) -> Result<Bot, LoadError> {
+    let analyzer = content_analyzer(&content.settings, &content.intents);
     let settings = content.settings;
-    let analyzer = synonym_analyzer(&settings);
     let mut errors = Vec::new();
     let mut intents = Vec::with_capacity(content.intents.len());
     let mut by_id = HashMap::new();
@@ -1573,6 +1599,49 @@ mod tests {
             .insert(Language::En, vec!["On its way.".to_string().into()]);
         content.intents = vec![a, b];
         content
+    }
+
+    #[test]
+    fn keywords_and_examples_meet_the_oblique_forms_of_their_words() {
+        let mut content = Content::default();
+        content.settings.languages = vec![Language::Pl];
+        content.settings.default_language = Language::Pl;
+        let m = &mut content.settings.messages;
+        for map in [
+            &mut m.fallback,
+            &mut m.clarify,
+            &mut m.handoff,
+            &mut m.out_of_hours,
+        ] {
+            map.insert(Language::Pl, "tekst".to_string());
+        }
+        let mut a = IntentDef::new("locker");
+        a.examples.insert(
+            Language::Pl,
+            vec!["czy mogę odebrać z automatu".to_string().into()],
+        );
+        a.keywords
+            .insert(Language::Pl, vec!["paczkomat".to_string().into()]);
+        a.answer
+            .insert(Language::Pl, vec!["Tak.".to_string().into()]);
+        let mut b = IntentDef::new("abroad");
+        b.examples.insert(
+            Language::Pl,
+            vec!["czy wysyłacie poza Polska".to_string().into()],
+        );
+        b.answer
+            .insert(Language::Pl, vec!["Nie.".to_string().into()]);
+        content.intents = vec![a, b];
+        let bot = Bot::from_content(content).expect("compiles");
+        let ranked = bot.rank("czekam na paczkę w paczkomacie", Some(Language::Pl));
+        assert_eq!(ranked[0].intent, "locker");
+        assert_eq!(ranked[0].keywords, ["paczkomat"]);
+        // An example's word meets its locative too ("w automacie", "w Polsce").
+        for (message, intent) in [("w automacie", "locker"), ("tylko w Polsce", "abroad")] {
+            let ranked = bot.rank(message, Some(Language::Pl));
+            assert_eq!(ranked[0].intent, intent, "{message}");
+            assert!(ranked[0].example_similarity > 0.0, "{message}");
+        }
     }
 
     fn assert_send_sync<T: Send + Sync>() {}

@@ -69,11 +69,12 @@ pub(crate) fn validate_with(content: &Content, extras: &LoadedExtras) -> Vec<Dia
     }
     v.references(&content.intents);
     // Keywords are judged as the bot reads them: through the synonym groups (when those
-    // are valid), so that "send back" is the same keyword as "return".
+    // are valid), so that "send back" is the same keyword as "return", and with the
+    // content's oblique forms ("w paczkomacie" is "paczkomat").
     let keywords = if v.synonyms_valid {
-        crate::bot::synonym_analyzer(&content.settings)
+        crate::bot::content_analyzer(&content.settings, &content.intents)
     } else {
-        v.analyzer.clone()
+        crate::bot::content_words(v.analyzer.clone(), &content.intents)
     };
     v.duplicate_keywords(&content.intents, &keywords);
     v.keyword_conflicts(&content.intents, &keywords);
