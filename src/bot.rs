@@ -1295,8 +1295,8 @@ fn summary(
 }
 
 /// The analyser of a bot with these settings: its synonym groups (single words and
-/// phrases, as the editor wrote them) applied. Compilation and `check` read words
-/// through the same one.
+/// phrases, as the editor wrote them) applied; [`content_analyzer`] adds the content's
+/// words.
 pub(crate) fn synonym_analyzer(settings: &Settings) -> Analyzer {
     let synonym_words: Vec<(Language, Vec<&str>)> = settings
         .synonyms
