@@ -67,7 +67,8 @@ pub(crate) fn stem(word: &str, out: &mut String) {
     strip_folded(out);
 }
 
-/// Strips one ending, then one verb marker, from an already folded word in place.
+/// Strips one ending, then one verb marker, from an already folded word in place, and
+/// evens out the stem's last consonant ([`even_alternation`]).
 fn strip_folded(word: &mut String) {
     strip_one(word, SUFFIXES, |_| MIN_STEM_CHARS);
     strip_one(word, MARKERS, |marker| {
@@ -77,6 +78,35 @@ fn strip_folded(word: &mut String) {
             MIN_STEM_CHARS
         }
     });
+    even_alternation(word);
+}
+
+/// The last consonant of many Latvian stems alternates between forms: g / dz and k / c
+/// in verbs and the nouns made from them ("sasniegt" / "sasniedz", "palīgs" /
+/// "palīdzēt", "braukt" / "brauc", "pirkt" / "pircējs"), and a labial takes `-j-` in
+/// some cases ("skapis" / "skapja", "gulbis" / "gulbja"). A stem of 4 or more letters
+/// ending in `dz` gets `g`, one ending in `c` gets `k`, and `pj bj mj vj` lose the `j`.
+/// Like the marker step it is a function of the stem alone, so forms that agreed still
+/// agree ("redzēt", "redzu" → "reg"); what it adds are merges across the alternation,
+/// some of them derivations ("prieks" / "priecāties", "cilvēks" / "cilvēce").
+///
+/// Measured with `benches/morphology.py` (Latvian, 30,000 most frequent words, 1,000
+/// most frequent left out): forms on their lemma's main stem 92.17% → 92.84%, words on a
+/// stem another lemma dominates 12.88% → 13.18% (g/dz +0.16 / +0.12, k/c +0.32 / +0.16,
+/// labial j +0.18 / +0.02); the bundled cross-validation and editor turns are unchanged.
+fn even_alternation(stem: &mut String) {
+    if stem.chars().count() < 4 {
+        return;
+    }
+    if stem.ends_with("dz") {
+        stem.truncate(stem.len() - 2);
+        stem.push('g');
+    } else if stem.ends_with('c') {
+        stem.pop();
+        stem.push('k');
+    } else if ["pj", "bj", "mj", "vj"].iter().any(|e| stem.ends_with(e)) {
+        stem.pop();
+    }
 }
 
 /// Removes the first of `suffixes` that `word` ends with, if at least `keep(suffix)`
@@ -137,7 +167,7 @@ mod tests {
 
     #[test]
     fn goods_and_invoice_forms_share_a_stem() {
-        assert_eq!(all_same(&["prece", "preces", "preci", "precēm"]), "prec");
+        assert_eq!(all_same(&["prece", "preces", "preci", "precēm"]), "prek");
         assert_eq!(
             all_same(&["rēķins", "rēķinu", "rēķina", "rēķinam", "rekins"]),
             "rekin"
@@ -172,8 +202,15 @@ mod tests {
             "pasut"
         );
         assert_eq!(
-            all_same(&["redzēt", "redzēju", "redzēts", "redzētu", "redzēsiet"]),
-            "redz"
+            all_same(&[
+                "redzēt",
+                "redzēju",
+                "redzēts",
+                "redzētu",
+                "redzēsiet",
+                "redzu"
+            ]),
+            "reg"
         );
         assert_eq!(
             all_same(&["piegāde", "piegādes", "piegādāts", "piegādājat"]),
@@ -186,6 +223,17 @@ mod tests {
         // A consonant stem ending in -s keeps it: "find" does not meet "quickly".
         assert_eq!(st("atrast"), "atras");
         assert_ne!(st("atrast"), st("ātri"));
+    }
+
+    #[test]
+    fn alternating_consonants_meet() {
+        all_same(&["sasniegt", "sasniedz", "sasniedza", "sasniegs"]);
+        all_same(&["ieslēgt", "ieslēdz", "ieslēdziet"]);
+        all_same(&["braukt", "brauc", "braucu", "brauca"]);
+        all_same(&["skapis", "skapja", "skapji"]);
+        // Short stems keep their consonant.
+        assert_eq!(st("cik"), "cik");
+        assert_eq!(st("lec"), "lec");
     }
 
     #[test]
