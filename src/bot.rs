@@ -1570,10 +1570,11 @@ mod tests {
     }
 
     /// Two intents, the first ("password") with `keywords`.
-    fn keyword_content(keywords: &[&str]) -> Content {
+    /// Content in one language with the bot's messages and no intents.
+    fn empty_content(lang: Language) -> Content {
         let mut content = Content::default();
-        content.settings.languages = vec![Language::En];
-        content.settings.default_language = Language::En;
+        content.settings.languages = vec![lang];
+        content.settings.default_language = lang;
         let m = &mut content.settings.messages;
         for map in [
             &mut m.fallback,
@@ -1581,8 +1582,13 @@ mod tests {
             &mut m.handoff,
             &mut m.out_of_hours,
         ] {
-            map.insert(Language::En, "text".to_string());
+            map.insert(lang, "text".to_string());
         }
+        content
+    }
+
+    fn keyword_content(keywords: &[&str]) -> Content {
+        let mut content = empty_content(Language::En);
         let mut a = IntentDef::new("password");
         a.examples
             .insert(Language::En, vec!["forgot my login".to_string().into()]);
@@ -1603,18 +1609,7 @@ mod tests {
 
     #[test]
     fn keywords_and_examples_meet_the_oblique_forms_of_their_words() {
-        let mut content = Content::default();
-        content.settings.languages = vec![Language::Pl];
-        content.settings.default_language = Language::Pl;
-        let m = &mut content.settings.messages;
-        for map in [
-            &mut m.fallback,
-            &mut m.clarify,
-            &mut m.handoff,
-            &mut m.out_of_hours,
-        ] {
-            map.insert(Language::Pl, "tekst".to_string());
-        }
+        let mut content = empty_content(Language::Pl);
         let mut a = IntentDef::new("locker");
         a.examples.insert(
             Language::Pl,
