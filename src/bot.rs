@@ -32,11 +32,14 @@ use crate::session::{PendingClarification, Session, Speaker, TranscriptEntry};
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4096;
 
 /// Share of the distance to 1 closed for an intent that fits the situation (its
-/// follow-up context is active, or the values its answer needs are known).
+/// follow-up context is active).
 const SITUATION_GAIN: f32 = 0.5;
 
 /// How many candidates an explanation lists.
 const EXPLAIN_CANDIDATES: usize = 5;
+/// Examples an intent's general form must answer (see `general_forms`).
+const MIN_REFINE_VOTES: usize = 2;
+
 /// How many candidates are explained: the decision looks at three.
 const EXPLAINED: usize = if EXPLAIN_CANDIDATES > 3 {
     EXPLAIN_CANDIDATES
@@ -64,6 +67,11 @@ struct CompiledIntent {
     /// Values every answer variant needs (`{order_id}`): without them the intent cannot
     /// answer, so it is not a candidate (a customer must never see a raw placeholder).
     requires: Vec<String>,
+    /// The intent this one refines, found at compile time: the intent that answers this
+    /// one's examples once the values they give are taken out ("where is order 123456"
+    /// without its number reads as order_status). When this intent can answer (its
+    /// values are known) and is plausible, that general form steps aside for it.
+    refines: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -607,18 +615,33 @@ impl Bot {
             }
         }
 
-        // Patterns: named captures become values.
+        // Patterns: named captures become values, whichever intent answers. A match is
+        // evidence for its intent in the measure of the message it covers: "zamówienie
+        // 123456" is all order number, while in "chcę anulować zamówienie 123456" the
+        // words outside the match say what the customer wants.
         let mut values = BTreeMap::new();
+        let mut word_evidence: Vec<(usize, usize, f32)> = Vec::new();
         for &i in &inner.with_patterns {
             for re in &inner.intents[i as usize].patterns {
-                if let Some(caps) = re.captures(turn.text) {
-                    for name in re.capture_names().flatten() {
-                        if let Some(m) = caps.name(name) {
-                            values.insert(name.to_string(), m.as_str().to_string());
-                        }
+                let Some(caps) = re.captures(turn.text) else {
+                    continue;
+                };
+                for name in re.capture_names().flatten() {
+                    if let Some(m) = caps.name(name) {
+                        values.insert(name.to_string(), m.as_str().to_string());
                     }
-                    entry(&mut evidence, i).pattern = true;
                 }
+                if word_evidence.is_empty() {
+                    word_evidence.extend(
+                        turn.analyzed
+                            .iter()
+                            .map(|t| (t.start, t.end, inner.index.word_evidence(t.folded, t.stem))),
+                    );
+                }
+                let span = caps.get(0).map_or(0..0, |m| m.range());
+                let cover = pattern_coverage(&word_evidence, span);
+                let e = entry(&mut evidence, i);
+                e.pattern = Some(e.pattern.map_or(cover, |c| c.max(cover)));
             }
         }
 
@@ -630,13 +653,31 @@ impl Bot {
                 .filter(|(i, _)| self.eligible(*i as usize, session, &values))
                 .map(|(i, e)| (self.situational(i as usize, e.confidence()), i, e)),
         );
+        // An intent that can answer with the values it needs (the order number was
+        // given) takes the place of the general intent it refines: it is at least as
+        // likely, and when plausible the general one steps aside for it (below).
+        let clarify = self.thresholds.clarify;
+        let mut aside: Vec<u32> = Vec::new();
+        for k in 0..ranked.len() {
+            let Some(g) = inner.intents[ranked[k].1 as usize].refines else {
+                continue;
+            };
+            if let Some(gc) = ranked.iter().find(|r| r.1 == g).map(|r| r.0) {
+                if gc > ranked[k].0 {
+                    ranked[k].0 = gc;
+                    ranked[k].2.in_place_of = Some(g);
+                }
+            }
+            if ranked[k].0 >= clarify {
+                aside.push(g);
+            }
+        }
         // Ties broken by content order so that the same input always gives the same result.
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         // Small talk steps aside when a real topic is plausible ("hello, where is my
         // parcel?"): low-priority intents go after every other candidate that reaches
         // the clarify threshold.
         let low = |i: u32| inner.intents[i as usize].def.low_priority;
-        let clarify = self.thresholds.clarify;
         if ranked.iter().any(|r| !low(r.1) && r.0 >= clarify) {
             ranked.sort_by(|a, b| {
                 let key = |r: &(f32, u32, Evidence)| low(r.1) || r.0 < clarify;
@@ -645,6 +686,9 @@ impl Bot {
                     .then(b.0.total_cmp(&a.0))
                     .then(a.1.cmp(&b.1))
             });
+        }
+        if !aside.is_empty() {
+            ranked.sort_by_key(|r| aside.contains(&r.1));
         }
         ranked.truncate(EXPLAINED);
         // The candidates' ids and example texts are found first, all together, then
@@ -685,11 +729,12 @@ impl Bot {
                 .all(|v| captured.contains_key(v) || session.values.contains_key(v))
     }
 
-    /// Raises the confidence of intents that fit the moment: a context-only intent whose
-    /// context is active ("nie, dzięki" right after "shall I send the tracking link?"),
-    /// and an intent whose answer needs values that are known (the order number was
-    /// given): both are more specific than a general intent with similar words. Only
-    /// eligible intents get here, so both conditions hold when the intent has any.
+    /// Raises the confidence of an intent that fits the moment: a context-only intent
+    /// whose context is active ("nie, dzięki" right after "shall I send the tracking
+    /// link?") is more specific than a general intent with similar words. Only eligible
+    /// intents get here, so the context is active when the intent has one. (An intent
+    /// whose answer needs values is not raised for having them: an order number says
+    /// nothing of what the customer wants; see `CompiledIntent::refines`.)
     fn situational(&self, intent: usize, confidence: f32) -> f32 {
         let Some(i) = self.inner.intents.get(intent) else {
             return confidence;
@@ -701,9 +746,6 @@ impl Bot {
         }
         let mut c = confidence;
         if !i.context.is_empty() {
-            c += (1.0 - c) * SITUATION_GAIN;
-        }
-        if !i.requires.is_empty() {
             c += (1.0 - c) * SITUATION_GAIN;
         }
         c
@@ -744,7 +786,12 @@ impl Bot {
             contrast: e.hit.contrast,
             evidence_factor: crate::score::evidence_factor(&e.hit),
             keywords: e.keywords.clone(),
-            pattern: e.pattern,
+            in_place_of: e
+                .in_place_of
+                .and_then(|g| self.inner.intents.get(g as usize))
+                .map(|g| g.def.id.value.clone()),
+            pattern: e.pattern.is_some(),
+            pattern_coverage: e.pattern.unwrap_or(0.0),
         }
     }
 
@@ -886,12 +933,23 @@ impl Bot {
         // 4. Thresholds.
         // The runner-up that competes with the best: small talk does not compete with a
         // real topic (it was ranked after it for that reason).
+        // Nor does a general intent compete with the plausible intent that refines it
+        // (ranked after it for that reason).
         let is_low = |c: &ScoredIntent| self.intent(&c.intent).is_some_and(|i| i.def.low_priority);
         let top_low = top.is_some_and(is_low);
+        let refined: Vec<&str> = candidates
+            .iter()
+            .filter(|c| c.confidence >= t.clarify)
+            .filter_map(|c| self.intent(&c.intent)?.refines)
+            .filter_map(|g| inner.intents.get(g as usize))
+            .map(|g| g.def.id.value.as_str())
+            .collect();
+        let competes =
+            |c: &&ScoredIntent| (top_low || !is_low(c)) && !refined.contains(&&*c.intent);
         let second_conf = candidates
             .iter()
             .skip(1)
-            .find(|c| top_low || !is_low(c))
+            .find(competes)
             .map_or(0.0, |c| c.confidence);
         match decide::verdict(&t, top_conf, second_conf) {
             DecisionKind::Answer => {
@@ -943,6 +1001,7 @@ impl Bot {
                 let floor = (top_conf * 0.5).max(t.clarify * 0.5);
                 let options: Vec<String> = candidates
                     .iter()
+                    .filter(|c| !refined.contains(&&*c.intent))
                     .take(3)
                     .filter(|c| c.confidence >= floor)
                     .map(|c| c.intent.clone())
@@ -1353,6 +1412,23 @@ pub(crate) fn required_values(def: &IntentDef) -> Vec<String> {
 }
 
 /// Cuts `text` to at most `max` bytes at a character boundary.
+/// The share of a message's evidence (`(start, end, evidence)` per word, byte offsets)
+/// in the words that overlap `span`, a pattern's match: 1 when the match is the whole
+/// message, small when most of what the message says lies outside it. A message with no
+/// words (only a number, say) is covered entirely.
+fn pattern_coverage(words: &[(usize, usize, f32)], span: std::ops::Range<usize>) -> f32 {
+    let total: f32 = words.iter().map(|w| w.2).sum();
+    if total <= 0.0 || !total.is_finite() {
+        return 1.0;
+    }
+    let inside: f32 = words
+        .iter()
+        .filter(|&&(start, end, _)| start < span.end && span.start < end)
+        .map(|w| w.2)
+        .sum();
+    (inside / total).clamp(0.0, 1.0)
+}
+
 fn truncate(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
@@ -1396,6 +1472,7 @@ fn compile(
             patterns,
             context,
             requires,
+            refines: None,
         });
     }
     let mut frustration_patterns = Vec::new();
@@ -1496,7 +1573,7 @@ fn compile(
     let with_patterns = (0..intents.len() as u32)
         .filter(|&i| !intents[i as usize].patterns.is_empty())
         .collect();
-    Ok(Bot {
+    let mut bot = Bot {
         inner: Arc::new(Inner {
             settings,
             analyzer,
@@ -1516,7 +1593,85 @@ fn compile(
             example_count,
         }),
         thresholds,
-    })
+    };
+    let refined = general_forms(&bot);
+    if let Some(inner) = Arc::get_mut(&mut bot.inner) {
+        for (i, g) in refined {
+            inner.intents[i].refines = Some(g);
+        }
+    }
+    Ok(bot)
+}
+
+/// `text` with every value that `re`'s named captures find replaced by a space.
+fn without_values(re: &Regex, text: &str) -> String {
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    for caps in re.captures_iter(text) {
+        for name in re.capture_names().flatten() {
+            if let Some(m) = caps.name(name) {
+                spans.push(m.range());
+            }
+        }
+    }
+    spans.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in spans {
+        if r.start >= at {
+            out.push_str(&text[at..r.start]);
+            out.push(' ');
+            at = r.end;
+        }
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// For each intent whose answers need values (`{order_id}`) and that is not tied to a
+/// context, the intent it refines: its examples are asked with the values its own
+/// patterns capture taken out; of the examples that then lead to another intent (the
+/// first candidate at least at the clarify threshold that needs no values), more than
+/// half, and at least [`MIN_REFINE_VOTES`], must lead to the same one.
+fn general_forms(bot: &Bot) -> Vec<(usize, u32)> {
+    let inner = &*bot.inner;
+    let mut found = Vec::new();
+    for (i, intent) in inner.intents.iter().enumerate() {
+        if intent.requires.is_empty() || !intent.context.is_empty() {
+            continue;
+        }
+        let mut votes: Vec<(u32, usize)> = Vec::new();
+        for (&lang, examples) in &intent.def.examples {
+            for ex in examples {
+                let mut text = ex.value.clone();
+                for re in &intent.patterns {
+                    text = without_values(re, &text);
+                }
+                let best = bot.rank(&text, Some(lang)).into_iter().find(|c| {
+                    c.confidence >= bot.thresholds.clarify
+                        && inner
+                            .by_id
+                            .get(&c.intent)
+                            .is_some_and(|&g| g != i && inner.intents[g].requires.is_empty())
+                });
+                let Some(g) = best.and_then(|c| inner.by_id.get(&c.intent).copied()) else {
+                    continue;
+                };
+                match votes.iter_mut().find(|v| v.0 == g as u32) {
+                    Some(v) => v.1 += 1,
+                    None => votes.push((g as u32, 1)),
+                }
+            }
+        }
+        // Most votes; ties to the intent written first.
+        votes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let cast: usize = votes.iter().map(|v| v.1).sum();
+        if let Some(&(g, n)) = votes.first() {
+            if n >= MIN_REFINE_VOTES && 2 * n > cast {
+                found.push((i, g));
+            }
+        }
+    }
+    found
 }
 
 #[cfg(test)]
@@ -1569,7 +1724,6 @@ mod tests {
         assert!(kws("in the stock").is_empty());
     }
 
-    /// Two intents, the first ("password") with `keywords`.
     /// Content in one language with the bot's messages and no intents.
     fn empty_content(lang: Language) -> Content {
         let mut content = Content::default();
@@ -1587,6 +1741,7 @@ mod tests {
         content
     }
 
+    /// Two intents, the first ("password") with `keywords`.
     fn keyword_content(keywords: &[&str]) -> Content {
         let mut content = empty_content(Language::En);
         let mut a = IntentDef::new("password");
@@ -1637,6 +1792,123 @@ mod tests {
             assert_eq!(ranked[0].intent, intent, "{message}");
             assert!(ranked[0].example_similarity > 0.0, "{message}");
         }
+    }
+
+    /// An English order bot: a general status intent, the same question with the order
+    /// number (a pattern captures it, the answer needs it) and a cancel intent.
+    fn order_content() -> Content {
+        let mut content = empty_content(Language::En);
+        let intent = |id: &str, examples: &[&str], answer: &str| {
+            let mut d = IntentDef::new(id);
+            d.examples.insert(
+                Language::En,
+                examples.iter().map(|e| e.to_string().into()).collect(),
+            );
+            d.answer
+                .insert(Language::En, vec![answer.to_string().into()]);
+            d
+        };
+        let status = intent(
+            "status",
+            &[
+                "where is my order",
+                "has my order shipped yet",
+                "what is the status of my order",
+            ],
+            "Log in to see your orders.",
+        );
+        let mut number = intent(
+            "status_number",
+            &[
+                "where is order 123456",
+                "has order 998877 shipped yet",
+                "status of order 204518",
+            ],
+            "Order {order_id} is on its way.",
+        );
+        number
+            .patterns
+            .push(r"(?i)order\s*#?\s*(?P<order_id>\d{5,})".to_string().into());
+        let cancel = intent(
+            "cancel",
+            &[
+                "cancel my order",
+                "i want to cancel the order",
+                "please cancel it",
+            ],
+            "Cancelled.",
+        );
+        content.intents = vec![status, number, cancel];
+        content
+    }
+
+    #[test]
+    fn an_intent_that_needs_a_value_refines_the_intent_its_examples_ask() {
+        let bot = Bot::from_content(order_content()).expect("compiles");
+        let refines = |i: usize| bot.inner.intents[i].refines;
+        assert_eq!(refines(1), Some(0), "status_number refines status");
+        assert_eq!(refines(0), None);
+        assert_eq!(refines(2), None);
+    }
+
+    #[test]
+    fn an_order_number_does_not_outweigh_the_words_around_it() {
+        let bot = Bot::from_content(order_content()).expect("compiles");
+        let rank = |m: &str| bot.rank(m, Some(Language::En));
+        // The status question with a number: the intent that needs it, in place of the
+        // general one.
+        let r = rank("where is my order 583920");
+        assert_eq!(r[0].intent, "status_number");
+        assert_eq!(r[0].in_place_of.as_deref(), Some("status"));
+        // The number with little else: the pattern covers nearly all the message.
+        let r = rank("order 583920");
+        assert_eq!(r[0].intent, "status_number");
+        assert!(r[0].pattern_coverage > 0.9, "{:?}", r[0]);
+        // The words of another intent decide; the number is still captured.
+        let r = rank("I want to cancel order 583920");
+        assert_eq!(r[0].intent, "cancel");
+        let n = r
+            .iter()
+            .find(|c| c.intent == "status_number")
+            .expect("ranked");
+        assert!(n.pattern && n.pattern_coverage < 0.6, "{n:?}");
+
+        let mut session = Session::new();
+        match bot.respond(&mut session, "where is my order 583920") {
+            Decision::Answer(a) => {
+                assert_eq!(a.intent, "status_number");
+                assert!(a.text.contains("583920"), "{}", a.text);
+            }
+            d => panic!("expected an answer, got {d:?}"),
+        }
+        let mut session = Session::new();
+        match bot.respond(&mut session, "I want to cancel order 583920") {
+            Decision::Answer(a) => assert_eq!(a.intent, "cancel"),
+            d => panic!("expected an answer, got {d:?}"),
+        }
+        assert_eq!(
+            session.values.get("order_id").map(String::as_str),
+            Some("583920")
+        );
+    }
+
+    #[test]
+    fn pattern_coverage_is_the_share_of_evidence_in_the_match() {
+        let words = [(0, 5, 1.0), (6, 11, 3.0)];
+        assert_eq!(pattern_coverage(&words, 6..11), 0.75);
+        assert_eq!(pattern_coverage(&words, 0..11), 1.0);
+        assert_eq!(pattern_coverage(&words, 20..25), 0.0);
+        assert_eq!(pattern_coverage(&[], 0..3), 1.0);
+    }
+
+    #[test]
+    fn without_values_blanks_the_captured_values_only() {
+        let re = Regex::new(r"(?i)order\s*#?\s*(?P<order_id>\d{5,})").expect("valid");
+        assert_eq!(
+            without_values(&re, "where is order 123456?"),
+            "where is order  ?"
+        );
+        assert_eq!(without_values(&re, "no number"), "no number");
     }
 
     fn assert_send_sync<T: Send + Sync>() {}

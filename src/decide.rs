@@ -259,9 +259,20 @@ pub struct ScoredIntent {
     /// Keywords found in the message.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+    /// The general intent this one refines and stands in for: the values its answer
+    /// needs are known (an order number was given), so it took that intent's confidence
+    /// ("where is my order 123456" is order_status, answered by order_status_number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_place_of: Option<String>,
     /// A pattern of the intent matched.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pattern: bool,
+    /// The share of the message's evidence that the pattern's match covers, in [0, 1]
+    /// (0 when no pattern matched): the pattern raises the confidence in this measure, so
+    /// that an order number in "I want to cancel order 123456" does not outweigh the
+    /// words around it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pattern_coverage: f32,
 }
 
 fn is_zero(x: &f32) -> bool {

@@ -1248,6 +1248,44 @@ impl Index {
         (w.lang == lang).then_some(&*w.stem)
     }
 
+    /// The most evidence one message word can give, in the units of
+    /// [`IntentHit::message_evidence`]: its stem's and its character n-grams' best intent
+    /// weights, or [`UNKNOWN_WORD_EVIDENCE`] for a word the content does not have (bigrams
+    /// are left out: they belong to two words). Used to tell how much of a message a
+    /// pattern's match covers.
+    pub(crate) fn word_evidence(&self, folded: &str, stem: &str) -> f32 {
+        let known = self
+            .vocab
+            .get(folded)
+            .map(|&id| &self.vocab_words[id as usize]);
+        let mut key = String::with_capacity(folded.len().max(stem.len()) + 1);
+        let word_f = match known {
+            Some(w) if &*w.stem == stem => Some(w.word_f),
+            _ => {
+                push_key(&mut key, TAG_WORD, stem);
+                self.features.get(key.as_str()).copied()
+            }
+        };
+        let mut e = match word_f {
+            Some(f) => self.max_w[f as usize],
+            None => UNKNOWN_WORD_EVIDENCE,
+        };
+        match known {
+            Some(w) => {
+                e += self.gram_ids[w.grams.0 as usize..w.grams.1 as usize]
+                    .iter()
+                    .map(|&f| self.max_w[f as usize])
+                    .sum::<f32>();
+            }
+            None => for_each_ngram(folded, &mut key, |k| {
+                if let Some(&f) = self.features.get(k) {
+                    e += self.max_w[f as usize];
+                }
+            }),
+        }
+        e
+    }
+
     /// Is this stem a word feature of the content?
     pub(crate) fn knows_stem(&self, stem: &str) -> bool {
         let mut key = String::with_capacity(stem.len() + 1);

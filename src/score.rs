@@ -32,7 +32,8 @@ const EVIDENCE_HALF: f32 = 10.0;
 const KEYWORD_GAIN: f32 = 0.3;
 /// Share closed by each further keyword.
 const KEYWORD_GAIN_MORE: f32 = 0.15;
-/// Share closed by a matching pattern.
+/// Share closed by a matching pattern that covers the whole message (a match covering
+/// part of it closes that part of this share).
 const PATTERN_GAIN: f32 = 0.5;
 
 /// Everything known about one candidate intent for one message.
@@ -42,8 +43,12 @@ pub(crate) struct Evidence {
     pub hit: IntentHit,
     /// Keywords found (their text as written by the editor).
     pub keywords: Vec<String>,
-    /// A pattern matched.
-    pub pattern: bool,
+    /// A pattern matched, covering this share of the message's evidence (the largest,
+    /// when several of the intent's patterns match).
+    pub pattern: Option<f32>,
+    /// The general intent whose confidence this one took, its values being known (see
+    /// the bot's `refines`).
+    pub in_place_of: Option<u32>,
 }
 
 /// The index part of the confidence: a weighted mean of nearest-example similarity and
@@ -73,8 +78,8 @@ impl Evidence {
             };
             s += (1.0 - s) * gain;
         }
-        if self.pattern {
-            s += (1.0 - s) * PATTERN_GAIN;
+        if let Some(cover) = self.pattern {
+            s += (1.0 - s) * PATTERN_GAIN * cover.clamp(0.0, 1.0);
         }
         if s.is_finite() {
             s.clamp(0.0, 1.0)
@@ -95,7 +100,7 @@ mod tests {
         e.hit.example_sim = 1.0;
         e.hit.centroid_sim = 1.0;
         e.keywords = vec!["a".into(), "b".into(), "c".into(), "d".into()];
-        e.pattern = true;
+        e.pattern = Some(1.0);
         assert!(e.confidence() <= 1.0);
         e.hit.example_sim = f32::NAN;
         assert_eq!(e.confidence(), 0.0);
@@ -110,7 +115,7 @@ mod tests {
         let base = e.confidence();
         e.keywords.push("faktura".into());
         let kw = e.confidence();
-        e.pattern = true;
+        e.pattern = Some(1.0);
         assert!(base < kw && kw < e.confidence());
     }
 }

@@ -572,7 +572,8 @@ impl Validator<'_> {
     /// B's examples in that language, pulls B's questions towards A ("faktura" as a
     /// keyword of invoice_request, in most examples of invoice_correction). Matched as
     /// the bot matches keywords (stems, contiguous content words). Keywords of
-    /// context-only intents and of intents that need a value are left out.
+    /// context-only intents are left out; those of intents that need a value are not
+    /// (customers give an order number with every kind of question).
     fn keyword_conflicts(&mut self, intents: &[IntentDef], analyzer: &crate::analyze::Analyzer) {
         if intents.iter().all(|i| i.keywords.is_empty()) {
             return;
@@ -586,9 +587,9 @@ impl Validator<'_> {
             // (intent, keyword, its stems, with stop words) by first stem.
             let mut by_head: HashMap<String, Vec<KeywordUse<'_>>> = HashMap::new();
             for (i, intent) in intents.iter().enumerate() {
-                // Keywords of an intent that only matches in context, or only with a value
-                // it needs ("{order_id}"), do not compete with first messages.
-                if !intent.context.is_empty() || !crate::bot::required_values(intent).is_empty() {
+                // Keywords of an intent that only matches in context do not compete with
+                // first messages.
+                if !intent.context.is_empty() {
                     continue;
                 }
                 for kw in intent.keywords.get(&lang).into_iter().flatten() {
@@ -1259,10 +1260,19 @@ mod tests {
                 .map(|d| d.message().to_string())
                 .collect()
         };
-        assert_eq!(
-            spread(intents.clone()),
-            ["keyword `doesn't work` of intent `code_not_working` is in 3 `en` examples of 3 other intents (`login`, `payment`, `website`) and 1 of its own: it is not specific to `code_not_working`"]
+        let expected = ["keyword `doesn't work` of intent `code_not_working` is in 3 `en` examples of 3 other intents (`login`, `payment`, `website`) and 1 of its own: it is not specific to `code_not_working`"];
+        assert_eq!(spread(intents.clone()), expected);
+        // An intent whose answer needs a value is checked too: customers give the value
+        // (an order number, a code) with every kind of question.
+        let mut with_value = intents.clone();
+        with_value[0].answer.insert(
+            Language::En,
+            vec![Located::new("Code {code} has expired.".to_string())],
         );
+        with_value[0]
+            .patterns
+            .push(Located::new(r"(?P<code>[A-Z]{6})".to_string()));
+        assert_eq!(spread(with_value), expected);
         // Used more in its own intent's examples than in the others': a core word.
         code.examples.get_mut(&Language::En).unwrap().extend(
             [

@@ -135,8 +135,15 @@ fn explain_tree(x: &Explanation) -> String {
         if !c.keywords.is_empty() {
             let _ = write!(s, ", keywords {}", c.keywords.join(", "));
         }
+        if let Some(g) = &c.in_place_of {
+            let _ = write!(s, ", in place of {g} (its values known)");
+        }
         if c.pattern {
-            let _ = write!(s, ", pattern");
+            let _ = write!(
+                s,
+                ", pattern covering {:.0}% of the message",
+                100.0 * c.pattern_coverage
+            );
         }
         let _ = writeln!(s, ")");
         if let Some(e) = &c.example {
