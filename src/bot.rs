@@ -51,6 +51,10 @@ const EXPLAINED: usize = if EXPLAIN_CANDIDATES > 3 {
 #[derive(Clone, Debug)]
 struct Keyword {
     intent: u32,
+    /// The language it is written for: in a message of another language only its exact
+    /// words count ("BLIK", "PayPal"), not their stems (a Latvian "daļās" is not the
+    /// Polish "dalej", though both stem to "dal").
+    lang: Language,
     text: String,
     stems: Vec<Box<str>>,
     folded: Vec<Box<str>>,
@@ -594,15 +598,16 @@ impl Bot {
                             continue;
                         }
                         seen.push(kw_id);
+                        let by_stem = kw.lang == turn.lang;
                         let matches =
                             kw.stems
                                 .iter()
                                 .zip(&kw.folded)
                                 .enumerate()
                                 .all(|(j, (s, f))| {
-                                    words
-                                        .get(k + j)
-                                        .is_some_and(|&(tf, ts)| ts == &**s || tf == &**f)
+                                    words.get(k + j).is_some_and(|&(tf, ts)| {
+                                        (by_stem && ts == &**s) || tf == &**f
+                                    })
                                 });
                         if matches {
                             let e = entry(&mut evidence, kw.intent);
@@ -1558,6 +1563,7 @@ fn compile(
                 }
                 keyword_list.push(Keyword {
                     intent: i as u32,
+                    lang,
                     text: kw.value.clone(),
                     stems: toks.iter().map(|t| t.stem.into()).collect(),
                     folded: toks.iter().map(|t| t.folded.into()).collect(),
@@ -1792,6 +1798,47 @@ mod tests {
             assert_eq!(ranked[0].intent, intent, "{message}");
             assert!(ranked[0].example_similarity > 0.0, "{message}");
         }
+    }
+
+    #[test]
+    fn a_keyword_meets_another_language_by_its_exact_words_only() {
+        let mut content = empty_content(Language::Pl);
+        content.settings.languages.push(Language::Lv);
+        for map in [
+            &mut content.settings.messages.fallback,
+            &mut content.settings.messages.clarify,
+            &mut content.settings.messages.handoff,
+            &mut content.settings.messages.out_of_hours,
+        ] {
+            map.insert(Language::Lv, "teksts".to_string());
+        }
+        let mut a = IntentDef::new("installments");
+        a.examples.insert(
+            Language::Lv,
+            vec!["vai var maksāt pa daļām".to_string().into()],
+        );
+        a.keywords.insert(
+            Language::Lv,
+            vec!["daļās".to_string().into(), "BLIK".to_string().into()],
+        );
+        for lang in [Language::Pl, Language::Lv] {
+            a.answer.insert(lang, vec!["Jā.".to_string().into()]);
+        }
+        content.intents = vec![a];
+        let bot = Bot::from_content(content).expect("compiles");
+        let keywords = |text: &str, lang: Language| {
+            let ranked = bot.rank(text, Some(lang));
+            ranked
+                .first()
+                .map(|r| r.keywords.clone())
+                .unwrap_or_default()
+        };
+        // In Latvian, any form of the keyword ("daļas"); the Polish "dalej" has the same
+        // stem, but it is another word.
+        assert_eq!(keywords("maksāt daļas", Language::Lv), ["daļās"]);
+        assert!(keywords("i dalej nic", Language::Pl).is_empty());
+        // A word written the same in every language still counts.
+        assert_eq!(keywords("czy mogę zapłacić blik", Language::Pl), ["BLIK"]);
     }
 
     /// An English order bot: a general status intent, the same question with the order
