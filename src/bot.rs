@@ -1733,8 +1733,14 @@ mod tests {
     /// Content in one language with the bot's messages and no intents.
     fn empty_content(lang: Language) -> Content {
         let mut content = Content::default();
-        content.settings.languages = vec![lang];
         content.settings.default_language = lang;
+        add_language(&mut content, lang);
+        content
+    }
+
+    /// Adds a language and the bot's messages in it.
+    fn add_language(content: &mut Content, lang: Language) {
+        content.settings.languages.push(lang);
         let m = &mut content.settings.messages;
         for map in [
             &mut m.fallback,
@@ -1744,7 +1750,6 @@ mod tests {
         ] {
             map.insert(lang, "text".to_string());
         }
-        content
     }
 
     /// Two intents, the first ("password") with `keywords`.
@@ -1803,15 +1808,7 @@ mod tests {
     #[test]
     fn a_keyword_meets_another_language_by_its_exact_words_only() {
         let mut content = empty_content(Language::Pl);
-        content.settings.languages.push(Language::Lv);
-        for map in [
-            &mut content.settings.messages.fallback,
-            &mut content.settings.messages.clarify,
-            &mut content.settings.messages.handoff,
-            &mut content.settings.messages.out_of_hours,
-        ] {
-            map.insert(Language::Lv, "teksts".to_string());
-        }
+        add_language(&mut content, Language::Lv);
         let mut a = IntentDef::new("installments");
         a.examples.insert(
             Language::Lv,
