@@ -1733,6 +1733,7 @@ mod tests {
     /// Content in one language with the bot's messages and no intents.
     fn empty_content(lang: Language) -> Content {
         let mut content = Content::default();
+        content.settings.languages.clear();
         content.settings.default_language = lang;
         add_language(&mut content, lang);
         content
