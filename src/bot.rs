@@ -1652,14 +1652,13 @@ fn general_forms(bot: &Bot) -> Vec<(usize, u32)> {
                 for re in &intent.patterns {
                     text = without_values(re, &text);
                 }
-                let best = bot.rank(&text, Some(lang)).into_iter().find(|c| {
-                    c.confidence >= bot.thresholds.clarify
-                        && inner
-                            .by_id
-                            .get(&c.intent)
-                            .is_some_and(|&g| g != i && inner.intents[g].requires.is_empty())
-                });
-                let Some(g) = best.and_then(|c| inner.by_id.get(&c.intent).copied()) else {
+                let best = bot
+                    .rank(&text, Some(lang))
+                    .into_iter()
+                    .filter(|c| c.confidence >= bot.thresholds.clarify)
+                    .filter_map(|c| inner.by_id.get(&c.intent).copied())
+                    .find(|&g| g != i && inner.intents[g].requires.is_empty());
+                let Some(g) = best else {
                     continue;
                 };
                 match votes.iter_mut().find(|v| v.0 == g as u32) {
@@ -1730,6 +1729,17 @@ mod tests {
         assert!(kws("in the stock").is_empty());
     }
 
+    /// An intent with examples and one answer in `lang`.
+    fn intent_in(lang: Language, id: &str, examples: &[&str], answer: &str) -> IntentDef {
+        let mut d = IntentDef::new(id);
+        d.examples.insert(
+            lang,
+            examples.iter().map(|e| e.to_string().into()).collect(),
+        );
+        d.answer.insert(lang, vec![answer.to_string().into()]);
+        d
+    }
+
     /// Content in one language with the bot's messages and no intents.
     fn empty_content(lang: Language) -> Content {
         let mut content = Content::default();
@@ -1756,20 +1766,22 @@ mod tests {
     /// Two intents, the first ("password") with `keywords`.
     fn keyword_content(keywords: &[&str]) -> Content {
         let mut content = empty_content(Language::En);
-        let mut a = IntentDef::new("password");
-        a.examples
-            .insert(Language::En, vec!["forgot my login".to_string().into()]);
+        let mut a = intent_in(
+            Language::En,
+            "password",
+            &["forgot my login"],
+            "Use the link.",
+        );
         a.keywords.insert(
             Language::En,
             keywords.iter().map(|k| k.to_string().into()).collect(),
         );
-        a.answer
-            .insert(Language::En, vec!["Use the link.".to_string().into()]);
-        let mut b = IntentDef::new("parcel");
-        b.examples
-            .insert(Language::En, vec!["where is my parcel".to_string().into()]);
-        b.answer
-            .insert(Language::En, vec!["On its way.".to_string().into()]);
+        let b = intent_in(
+            Language::En,
+            "parcel",
+            &["where is my parcel"],
+            "On its way.",
+        );
         content.intents = vec![a, b];
         content
     }
@@ -1777,22 +1789,20 @@ mod tests {
     #[test]
     fn keywords_and_examples_meet_the_oblique_forms_of_their_words() {
         let mut content = empty_content(Language::Pl);
-        let mut a = IntentDef::new("locker");
-        a.examples.insert(
+        let mut a = intent_in(
             Language::Pl,
-            vec!["czy mogę odebrać z automatu".to_string().into()],
+            "locker",
+            &["czy mogę odebrać z automatu"],
+            "Tak.",
         );
         a.keywords
             .insert(Language::Pl, vec!["paczkomat".to_string().into()]);
-        a.answer
-            .insert(Language::Pl, vec!["Tak.".to_string().into()]);
-        let mut b = IntentDef::new("abroad");
-        b.examples.insert(
+        let b = intent_in(
             Language::Pl,
-            vec!["czy wysyłacie poza Polska".to_string().into()],
+            "abroad",
+            &["czy wysyłacie poza Polska"],
+            "Nie.",
         );
-        b.answer
-            .insert(Language::Pl, vec!["Nie.".to_string().into()]);
         content.intents = vec![a, b];
         let bot = Bot::from_content(content).expect("compiles");
         let ranked = bot.rank("czekam na paczkę w paczkomacie", Some(Language::Pl));
@@ -1810,18 +1820,18 @@ mod tests {
     fn a_keyword_meets_another_language_by_its_exact_words_only() {
         let mut content = empty_content(Language::Pl);
         add_language(&mut content, Language::Lv);
-        let mut a = IntentDef::new("installments");
-        a.examples.insert(
+        let mut a = intent_in(
             Language::Lv,
-            vec!["vai var maksāt pa daļām".to_string().into()],
+            "installments",
+            &["vai var maksāt pa daļām"],
+            "Jā.",
         );
+        a.answer
+            .insert(Language::Pl, vec!["Tak.".to_string().into()]);
         a.keywords.insert(
             Language::Lv,
             vec!["daļās".to_string().into(), "BLIK".to_string().into()],
         );
-        for lang in [Language::Pl, Language::Lv] {
-            a.answer.insert(lang, vec!["Jā.".to_string().into()]);
-        }
         content.intents = vec![a];
         let bot = Bot::from_content(content).expect("compiles");
         let keywords = |text: &str, lang: Language| {
@@ -1844,14 +1854,7 @@ mod tests {
     fn order_content() -> Content {
         let mut content = empty_content(Language::En);
         let intent = |id: &str, examples: &[&str], answer: &str| {
-            let mut d = IntentDef::new(id);
-            d.examples.insert(
-                Language::En,
-                examples.iter().map(|e| e.to_string().into()).collect(),
-            );
-            d.answer
-                .insert(Language::En, vec![answer.to_string().into()]);
-            d
+            intent_in(Language::En, id, examples, answer)
         };
         let status = intent(
             "status",
