@@ -543,7 +543,7 @@ impl Bot {
             &mut tokens,
         );
         let mut hits: Vec<IntentHit> = Vec::with_capacity(index::MAX_HITS);
-        inner.index.search(&tokens, &mut hits);
+        inner.index.search(&tokens, turn.lang, &mut hits);
         // A few dozen candidates at most: a vector searched linearly beats a hash map.
         let mut evidence: Vec<Evidence> = hits
             .into_iter()
@@ -1847,6 +1847,76 @@ mod tests {
         assert!(keywords("i dalej nic", Language::Pl).is_empty());
         // A word written the same in every language still counts.
         assert_eq!(keywords("czy mogę zapłacić blik", Language::Pl), ["BLIK"]);
+    }
+
+    #[test]
+    fn an_example_in_one_language_leaves_the_others_alone() {
+        // Two payment intents in Polish and Russian; then a Russian example is added to
+        // one of them. Polish messages must score exactly as before: a Russian example
+        // says nothing about Polish words.
+        let build = |extra_ru: &[&str]| {
+            let mut content = empty_content(Language::Pl);
+            add_language(&mut content, Language::Ru);
+            let mut methods = intent_in(
+                Language::Pl,
+                "payment_methods",
+                &["jakie są formy płatności", "czy mogę zapłacić kartą"],
+                "Karta, BLIK.",
+            );
+            let mut ru = vec!["какие способы оплаты", "можно оплатить картой"];
+            ru.extend_from_slice(extra_ru);
+            methods.examples.insert(
+                Language::Ru,
+                ru.iter().map(|e| e.to_string().into()).collect(),
+            );
+            methods
+                .answer
+                .insert(Language::Ru, vec!["Карта.".to_string().into()]);
+            let mut failed = intent_in(
+                Language::Pl,
+                "payment_failed",
+                &["płatność nie przeszła", "nie mogę zapłacić za zamówienie"],
+                "Spróbuj ponownie.",
+            );
+            failed
+                .examples
+                .insert(Language::Ru, vec!["оплата не прошла".to_string().into()]);
+            failed
+                .answer
+                .insert(Language::Ru, vec!["Попробуйте снова.".to_string().into()]);
+            content.intents = vec![methods, failed];
+            Bot::from_content(content).expect("compiles")
+        };
+        let scores = |bot: &Bot, text: &str, lang: Language| -> Vec<(String, f32, f32)> {
+            bot.rank(text, Some(lang))
+                .into_iter()
+                .map(|r| (r.intent, r.confidence, r.contrast))
+                .collect()
+        };
+        let before = build(&[]);
+        let after = build(&["как оплатить заказ", "оплата заказа"]);
+        for text in [
+            "płatność",
+            "jak zapłacić za zamówienie",
+            "płatność kartą nie działa",
+        ] {
+            let (b, a) = (
+                scores(&before, text, Language::Pl),
+                scores(&after, text, Language::Pl),
+            );
+            assert_eq!(b.len(), a.len(), "{text}");
+            for (x, y) in b.iter().zip(&a) {
+                assert_eq!(x.0, y.0, "{text}");
+                assert!((x.1 - y.1).abs() < 1e-6, "{text}: {b:?} vs {a:?}");
+                assert!((x.2 - y.2).abs() < 1e-6, "{text}: {b:?} vs {a:?}");
+            }
+        }
+        // The Russian ones do change: the new examples are about them.
+        let ru = "как оплатить заказ";
+        assert_ne!(
+            scores(&before, ru, Language::Ru),
+            scores(&after, ru, Language::Ru)
+        );
     }
 
     /// An English order bot: a general status intent, the same question with the order

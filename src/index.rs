@@ -125,6 +125,8 @@ const MAX_CORRECT_CHARS: usize = 40;
 pub(crate) const MIN_CORRECT_CHARS: usize = 5;
 
 /// Bigram marks for the start and the end of a text (never a feature id).
+/// Languages a feature's examples can be in (a bit each in `u8` masks).
+const LANGS: usize = Language::ALL.len();
 const BOS: u32 = u32::MAX - 1;
 const EOS: u32 = u32::MAX;
 
@@ -612,7 +614,7 @@ pub(crate) struct Index {
     intent_count: usize,
     /// Per intent: the pairwise-contrast term of a present feature its examples never use
     /// (the intent postings carry, per entry, the term of a feature they use minus this).
-    intent_unseen: Vec<f32>,
+    intent_unseen: Vec<[f32; LANGS]>,
     /// Per intent (as the "feature" of the lists): (feature, contrast term minus the
     /// unseen one) of the entries clipping left out of the intent postings, by feature.
     clipped_contrast: Postings,
@@ -620,7 +622,7 @@ pub(crate) struct Index {
     clipped_features: Vec<u64>,
     /// Per intent: the pairwise contrast's log-likelihood of a message without
     /// features (every feature absent).
-    intent_absent: Vec<f32>,
+    intent_absent: Vec<[f32; LANGS]>,
     /// Per feature: its family weight.
     family_w: Vec<f32>,
     vocab: FastMap<Box<str>, u32>,
@@ -877,6 +879,11 @@ impl Index {
         let mut counts: Vec<(u32, u32)> = Vec::new();
         let mut count_off: Vec<u32> = vec![0; intent_count + 1];
         let mut per_intent = vec![0u32; intent_count];
+        // Per intent and language: its examples; per language: all examples; per
+        // feature: the languages of the examples that use it (see the intent weights).
+        let mut per_intent_lang = vec![[0u32; LANGS]; intent_count];
+        let mut per_lang = [0u32; LANGS];
+        let mut feature_langs: Vec<u8> = Vec::new();
         // Per feature: the last example (+ 1) that used it, so an example counts each
         // feature once, and its count in the current intent.
         let mut last_example: Vec<u32> = Vec::new();
@@ -920,6 +927,9 @@ impl Index {
                 current = Some(input.intent);
             }
             per_intent[input.intent as usize] += 1;
+            per_intent_lang[input.intent as usize][input.lang.index()] += 1;
+            per_lang[input.lang.index()] += 1;
+            let lang_bit = 1u8 << input.lang.index();
             ids.clear();
             let mut prev = BOS;
             let mut any = false;
@@ -976,6 +986,7 @@ impl Index {
             if last_example.len() < table.kind.len() {
                 last_example.resize(table.kind.len(), 0);
                 in_intent.resize(table.kind.len(), 0);
+                feature_langs.resize(table.kind.len(), 0);
             }
             let s = ex_ids.len() as u32;
             for &f in &ids {
@@ -984,6 +995,7 @@ impl Index {
                     continue;
                 }
                 *seen = e + 1;
+                feature_langs[f as usize] |= lang_bit;
                 let n = &mut in_intent[f as usize];
                 if *n == 0 {
                     intent_features.push(f);
@@ -1118,38 +1130,79 @@ impl Index {
         // use, and per posting the term of a feature they do use (minus the unseen one),
         // so that a search sums the contrast of every intent as it walks the postings.
         let a = ALPHA;
-        let mean_nc = total / intent_count.max(1) as f32;
         let family_w: Vec<f32> = (0..nf).map(family).collect();
         let family_total: f32 = family_w.iter().sum();
-        let mut intent_absent = vec![0.0f32; intent_count];
-        let mut intent_unseen = vec![0.0f32; intent_count];
+        // (Examples of the intent, all examples) in the languages of a mask.
+        let in_languages = |mask: u8, i: usize| {
+            let (mut nc, mut all) = (0u32, 0u32);
+            for l in 0..LANGS {
+                if mask & (1 << l) != 0 {
+                    nc += per_intent_lang[i][l];
+                    all += per_lang[l];
+                }
+            }
+            (nc as f32, all as f32)
+        };
+        // The contrast's terms of an intent of `n` examples: the smoothed share of them
+        // without a feature none of them uses, and the log-likelihood of a present feature
+        // none of them uses (relative to its absence).
+        let absent_share = |n: f32| 1.0 - a / (n + 2.0 * a + CONTRAST_ABSENT_SHRINK);
+        let unseen_term = |n: f32| (a / (n + 2.0 * a)).ln() - absent_share(n).ln();
+        // Family weights of the features of each language's examples.
+        let mut family_in = [0.0f32; LANGS];
+        for (f, &mask) in feature_langs.iter().enumerate() {
+            for (l, sum) in family_in.iter_mut().enumerate() {
+                if mask & (1 << l) != 0 {
+                    *sum += family_w[f];
+                }
+            }
+        }
+        // The contrast compares intents on the message's language: per intent and
+        // language, from the intent's examples in that language (all of them when it has
+        // none there).
+        let mut intent_absent = vec![[0.0f32; LANGS]; intent_count];
+        let mut intent_unseen = vec![[0.0f32; LANGS]; intent_count];
         for i in 0..intent_count {
-            let nc = per_intent[i] as f32;
-            let rest = total - nc;
-            let shrunk = nc + 2.0 * a + CONTRAST_ABSENT_SHRINK;
-            let q0 = a / shrunk;
-            let unseen = (a / (nc + 2.0 * a)).ln() - (1.0 - q0).ln();
-            intent_unseen[i] = unseen;
-            let mut absent = family_total * (1.0 - q0).ln();
+            let all = per_intent[i] as f32;
+            for l in 0..LANGS {
+                let (n, family) = match per_intent_lang[i][l] {
+                    0 => (all, family_total),
+                    n => (n as f32, family_in[l]),
+                };
+                intent_unseen[i][l] = unseen_term(n);
+                intent_absent[i][l] = family * absent_share(n).ln();
+            }
             let list = &counts[count_off[i] as usize..count_off[i + 1] as usize];
             for &(f, k) in list {
                 let k = k as f32;
                 let d = df[f as usize] as f32;
+                // Counted among the examples in the languages the feature occurs in: a
+                // Polish word cannot occur in a Russian example, so the intent's Russian
+                // examples say nothing about it (and adding one must not change Polish).
+                let mask = feature_langs[f as usize];
+                let (nc, total_f) = in_languages(mask, i);
+                let rest = total_f - nc;
+                let mean_nc = total_f / intent_count.max(1) as f32;
                 let p_in = (k + a) / (nc + 2.0 * a);
                 let p_out = (d - k + a) / (rest + 2.0 * a);
                 let b_in = a / (mean_nc + 2.0 * a);
-                let b_out = (d + a) / (total - mean_nc + 2.0 * a);
+                let b_out = (d + a) / (total_f - mean_nc + 2.0 * a);
                 let w = family(f as usize) * ((p_in / p_out).ln() - (b_in / b_out).ln());
+                let shrunk = nc + 2.0 * a + CONTRAST_ABSENT_SHRINK;
                 let q = (k + a) / shrunk;
-                absent += family_w[f as usize] * ((1.0 - q).ln() - (1.0 - q0).ln());
+                let absent = family_w[f as usize] * ((1.0 - q).ln() - absent_share(nc).ln());
+                for (l, slot) in intent_absent[i].iter_mut().enumerate() {
+                    if mask & (1 << l) != 0 || per_intent_lang[i][l] == 0 {
+                        *slot += absent;
+                    }
+                }
                 // A feature the intent uses is posted even when its weight is not
                 // positive (an intent much larger than the average): the contrast needs it.
                 int_triples.push((f, i as u32, w.max(0.0)));
-                int_contrast.push(p_in.ln() - (1.0 - q).ln() - unseen);
+                int_contrast.push(p_in.ln() - (1.0 - q).ln() - unseen_term(nc));
                 let mw = &mut max_w[f as usize];
                 *mw = mw.max(w);
             }
-            intent_absent[i] = absent;
         }
         drop(counts);
         let mut dropped = Vec::new();
@@ -1343,7 +1396,7 @@ impl Index {
     ///
     /// `tokens` are (folded word, stem) pairs of the message's content words, after typo
     /// correction. Results go to `out` (cleared first).
-    pub(crate) fn search(&self, tokens: &[(&str, &str)], out: &mut Vec<IntentHit>) {
+    pub(crate) fn search(&self, tokens: &[(&str, &str)], lang: Language, out: &mut Vec<IntentHit>) {
         out.clear();
         SCRATCH.with(|s| {
             let Ok(mut s) = s.try_borrow_mut() else {
@@ -1544,8 +1597,8 @@ impl Index {
                 }
                 // Only the intents that enter read their contrast constants (in a large
                 // bot, thousands are touched and few enter).
-                hit.log_likelihood = self.intent_absent[i as usize]
-                    + self.intent_unseen[i as usize] * family_sum
+                hit.log_likelihood = self.intent_absent[i as usize][lang.index()]
+                    + self.intent_unseen[i as usize][lang.index()] * family_sum
                     + slot.ll;
                 let mut at = n.min(MAX_HITS - 1);
                 while at > 0 && better(at - 1) {
@@ -1650,8 +1703,8 @@ impl Index {
             + self.gram_ids.capacity() * 4
             + self.clipped_contrast.heap_bytes()
             + self.clipped_features.capacity() * 8
-            + self.intent_unseen.capacity() * 4
-            + self.intent_absent.capacity() * 4
+            + self.intent_unseen.capacity() * 4 * LANGS
+            + self.intent_absent.capacity() * 4 * LANGS
             + self.family_w.capacity() * 4
     }
 
@@ -1752,7 +1805,7 @@ mod tests {
             &mut toks,
         );
         let mut out = Vec::new();
-        idx.search(&toks, &mut out);
+        idx.search(&toks, Language::En, &mut out);
         out.sort_by(|x, y| y.centroid_sim.total_cmp(&x.centroid_sim));
         out
     }
