@@ -1011,6 +1011,25 @@ impl Bot {
                     .filter(|c| c.confidence >= floor)
                     .map(|c| c.intent.clone())
                     .collect();
+                // "Did you mean goodbye or thanks?" is not worth asking: when every
+                // option is small talk ("thanks, bye"), the best one is answered.
+                if !options.is_empty()
+                    && candidates
+                        .iter()
+                        .filter(|c| options.contains(&c.intent))
+                        .all(is_low)
+                {
+                    let id = candidates[0].intent.clone();
+                    let rule = format!(
+                        "small talk: best {id} {} is below the answer threshold {}, but every option ({}) is small talk, not worth a question",
+                        Fixed2(top_conf),
+                        Fixed2(t.answer),
+                        options.join(", ")
+                    );
+                    return self.answer(
+                        session, turn, now, &id, top_conf, candidates, captured, rule,
+                    );
+                }
                 let rule = format!(
                     "clarify: best {} (answer needs {} and margin {}; runner-up {})",
                     Fixed2(top_conf),
@@ -1917,6 +1936,56 @@ mod tests {
             scores(&before, ru, Language::Ru),
             scores(&after, ru, Language::Ru)
         );
+    }
+
+    #[test]
+    fn small_talk_options_are_answered_not_offered() {
+        let bot_with = |goodbye_is_small_talk: bool| {
+            let mut content = empty_content(Language::En);
+            let mut thanks = intent_in(
+                Language::En,
+                "thanks",
+                &["thanks", "thank you"],
+                "You're welcome.",
+            );
+            thanks.low_priority = true;
+            let mut bye = intent_in(Language::En, "goodbye", &["bye", "goodbye"], "Bye!");
+            bye.low_priority = goodbye_is_small_talk;
+            let refund = intent_in(
+                Language::En,
+                "refund",
+                &["when do I get my refund", "refund for my return"],
+                "Within 14 days.",
+            );
+            content.intents = vec![thanks, bye, refund];
+            // Nothing is sure enough to answer outright: everything plausible is offered.
+            Bot::from_content(content)
+                .expect("compiles")
+                .with_thresholds(Thresholds {
+                    answer: 0.99,
+                    clarify: 0.05,
+                    margin: 0.5,
+                })
+        };
+        let decide = |bot: &Bot, text: &str| bot.respond(&mut Session::new(), text);
+        // Thanks and goodbye both plausible, both small talk: the best is answered.
+        let bot = bot_with(true);
+        match decide(&bot, "thanks, bye") {
+            Decision::Answer(a) => {
+                assert!(["thanks", "goodbye"].contains(&a.intent.as_str()), "{a:?}")
+            }
+            d => panic!("expected an answer, got {d:?}"),
+        }
+        // A real topic among the options: the customer is still asked.
+        assert!(matches!(
+            decide(&bot, "thanks, refund"),
+            Decision::Clarify(_)
+        ));
+        // Goodbye is not small talk in this content: a question again.
+        assert!(matches!(
+            decide(&bot_with(false), "thanks, bye"),
+            Decision::Clarify(_)
+        ));
     }
 
     /// An English order bot: a general status intent, the same question with the order

@@ -295,7 +295,8 @@ pub struct IntentDef {
     /// as usual.
     pub sensitive: bool,
     /// Small talk (greetings, thanks): answered only when no other intent is a plausible
-    /// match, so "hello, where is my parcel?" answers the parcel question.
+    /// match, so "hello, where is my parcel?" answers the parcel question; never offered
+    /// in a clarification of small talk only ("thanks, bye" answers the best of them).
     pub low_priority: bool,
     /// Matches only right after one of these intents (e.g. "yes" after "want the link?").
     pub context: Vec<Located<String>>,
