@@ -544,6 +544,27 @@ impl Bot {
         );
         let mut hits: Vec<IntentHit> = Vec::with_capacity(index::MAX_HITS);
         inner.index.search(&tokens, turn.lang, &mut hits);
+        // Words only small talk uses ("hi", "thanks") say nothing for or against a topic:
+        // topics are scored on the message without them, so "hi, where is my parcel?"
+        // is as sure as "where is my parcel?" (small talk keeps its scores of the whole).
+        if tokens.iter().any(|t| inner.index.small_talk_only(t.1)) {
+            let low = |h: &IntentHit| inner.intents[h.intent as usize].def.low_priority;
+            let mut topical: Vec<(&str, &str)> = Vec::with_capacity(tokens.len());
+            let mut content = false;
+            for t in &tokens {
+                if !inner.index.small_talk_only(t.1) {
+                    topical.push(*t);
+                    content |= !inner.analyzer.is_stop_word(t.0, turn.lang);
+                }
+            }
+            // Stop words alone ("dzięki, do widzenia" leaves "do") are no topic.
+            let mut topic_hits = Vec::with_capacity(index::MAX_HITS);
+            if content {
+                inner.index.search(&topical, turn.lang, &mut topic_hits);
+            }
+            hits.retain(low);
+            hits.extend(topic_hits.into_iter().filter(|h| !low(h)));
+        }
         // A few dozen candidates at most: a vector searched linearly beats a hash map.
         let mut evidence: Vec<Evidence> = hits
             .into_iter()
@@ -1004,11 +1025,18 @@ impl Bot {
                 // Two or three options: the best, and those at least half as likely (a
                 // lone option is offered only when nothing else is plausible at all).
                 let floor = (top_conf * 0.5).max(t.clarify * 0.5);
-                let options: Vec<String> = candidates
+                // Small talk is not offered beside a topic ("did you mean returns or
+                // greeting?").
+                let plausible: Vec<&ScoredIntent> = candidates
                     .iter()
                     .filter(|c| !refined.contains(&&*c.intent))
-                    .take(3)
                     .filter(|c| c.confidence >= floor)
+                    .collect();
+                let any_topic = plausible.iter().any(|c| !is_low(c));
+                let options: Vec<String> = plausible
+                    .into_iter()
+                    .filter(|c| !(any_topic && is_low(c)))
+                    .take(3)
                     .map(|c| c.intent.clone())
                     .collect();
                 // "Did you mean goodbye or thanks?" is not worth asking: when every
@@ -1542,9 +1570,14 @@ fn compile(
     // The language detector's vocabulary: the folded words of each language's examples,
     // handed over by the index build (which analyses every example once).
     let mut detector = LanguageDetector::new(&settings.languages);
-    let index = Index::build(&analyzer, intents.len(), &inputs, |lang, folded| {
-        detector.add_vocabulary(lang, folded)
-    });
+    let small_talk: Vec<bool> = intents.iter().map(|i| i.def.low_priority).collect();
+    let index = Index::build(
+        &analyzer,
+        intents.len(),
+        &small_talk,
+        &inputs,
+        |lang, folded| detector.add_vocabulary(lang, folded),
+    );
     let example_count = inputs.len();
     let mut a = Analyzed::new();
 
@@ -1976,16 +2009,67 @@ mod tests {
             }
             d => panic!("expected an answer, got {d:?}"),
         }
-        // A real topic among the options: the customer is still asked.
-        assert!(matches!(
-            decide(&bot, "thanks, refund"),
-            Decision::Clarify(_)
-        ));
+        // A real topic among the options: the customer is still asked, about the topic.
+        match decide(&bot, "thanks, refund") {
+            Decision::Clarify(c) => {
+                let ids: Vec<&str> = c.options.iter().map(|o| o.intent.as_str()).collect();
+                assert_eq!(ids, ["refund"]);
+            }
+            d => panic!("expected a clarification, got {d:?}"),
+        }
         // Goodbye is not small talk in this content: a question again.
         assert!(matches!(
             decide(&bot_with(false), "thanks, bye"),
             Decision::Clarify(_)
         ));
+    }
+
+    #[test]
+    fn small_talk_words_leave_the_topics_alone() {
+        let bot_with = |greeting_is_small_talk: bool| {
+            let mut content = empty_content(Language::En);
+            let mut hi = intent_in(
+                Language::En,
+                "greeting",
+                &["hi", "hello there", "good morning"],
+                "Hello!",
+            );
+            hi.low_priority = greeting_is_small_talk;
+            let parcel = intent_in(
+                Language::En,
+                "parcel",
+                &["where is my parcel", "my parcel has not arrived"],
+                "It is on its way.",
+            );
+            let refund = intent_in(
+                Language::En,
+                "refund",
+                &["when do I get my refund", "refund for my return"],
+                "Within 14 days.",
+            );
+            content.intents = vec![hi, parcel, refund];
+            Bot::from_content(content).expect("compiles")
+        };
+        let confidence = |bot: &Bot, text: &str, id: &str| {
+            bot.rank(text, Some(Language::En))
+                .into_iter()
+                .find(|r| r.intent == id)
+                .map_or(0.0, |r| r.confidence)
+        };
+        let bot = bot_with(true);
+        let plain = confidence(&bot, "where is my parcel now", "parcel");
+        // The greeting's words are left out of the topics' scores: the same confidence.
+        let greeted = confidence(&bot, "hello there, where is my parcel now", "parcel");
+        assert!((plain - greeted).abs() < 1e-6, "{plain} vs {greeted}");
+        // The greeting itself is scored on the whole message.
+        assert!(confidence(&bot, "hello there, where is my parcel now", "greeting") > 0.0);
+        // Greeting words alone (and stop words) give the topics nothing.
+        let ranked = bot.rank("hello there", Some(Language::En));
+        assert!(ranked.iter().all(|r| r.intent == "greeting"), "{ranked:?}");
+        // When the greeting is an ordinary intent, its words dilute the topic as any other.
+        let bot = bot_with(false);
+        let diluted = confidence(&bot, "hello there, where is my parcel now", "parcel");
+        assert!(diluted < plain - 0.01, "{diluted} vs {plain}");
     }
 
     /// An English order bot: a general status intent, the same question with the order

@@ -609,6 +609,9 @@ pub(crate) struct Index {
     floor_w: Vec<f32>,
     /// Per feature: its largest intent weight (the evidence it can give at most).
     max_w: Vec<f32>,
+    /// Bit set of the features that only small-talk intents use (empty when the content
+    /// has no small talk).
+    small_talk_only: Vec<u64>,
     examples: Vec<ExampleRef>,
     example_intents: ExampleIntents,
     intent_count: usize,
@@ -849,6 +852,7 @@ impl Index {
     pub(crate) fn build(
         analyzer: &Analyzer,
         intent_count: usize,
+        small_talk: &[bool],
         inputs: &[IndexInput<'_>],
         mut on_new_word: impl FnMut(Language, &str),
     ) -> Index {
@@ -1118,6 +1122,11 @@ impl Index {
         let mut int_triples: Vec<(u32, u32, f32)> = Vec::with_capacity(counts.len());
         let mut int_contrast: Vec<f32> = Vec::with_capacity(counts.len());
         let mut max_w = vec![0.0f32; nf];
+        // Features used by small talk, and by other intents.
+        let is_small_talk = |i: usize| small_talk.get(i).copied().unwrap_or(false);
+        let any_small_talk = (0..intent_count).any(is_small_talk);
+        let bits = if any_small_talk { nf.div_ceil(64) } else { 0 };
+        let (mut small_talk_only, mut topical) = (vec![0u64; bits], vec![0u64; bits]);
         // Intent weights: the log-odds of a feature appearing in an intent's examples
         // versus in the other intents' examples (smoothed counts), minus the same
         // log-odds for the feature being absent from an intent of average size. So
@@ -1202,7 +1211,18 @@ impl Index {
                 int_contrast.push(p_in.ln() - (1.0 - q).ln() - unseen_term(nc));
                 let mw = &mut max_w[f as usize];
                 *mw = mw.max(w);
+                if any_small_talk {
+                    let set = if is_small_talk(i) {
+                        &mut small_talk_only
+                    } else {
+                        &mut topical
+                    };
+                    set_bit(set, f as usize);
+                }
             }
+        }
+        for (s, t) in small_talk_only.iter_mut().zip(&topical) {
+            *s &= !t;
         }
         drop(counts);
         let mut dropped = Vec::new();
@@ -1268,6 +1288,7 @@ impl Index {
             },
             floor_w,
             max_w,
+            small_talk_only,
             example_intents: ExampleIntents::new(inputs.iter().map(|x| x.intent), intent_count),
             examples,
             intent_count,
@@ -1344,6 +1365,18 @@ impl Index {
         let mut key = String::with_capacity(stem.len() + 1);
         push_key(&mut key, TAG_WORD, stem);
         self.features.contains_key(key.as_str())
+    }
+
+    /// True if only small-talk intents use the stem ("hi", "thanks", "goodbye").
+    pub(crate) fn small_talk_only(&self, stem: &str) -> bool {
+        if self.small_talk_only.is_empty() {
+            return false;
+        }
+        let mut key = String::with_capacity(stem.len() + 1);
+        push_key(&mut key, TAG_WORD, stem);
+        self.features
+            .get(key.as_str())
+            .is_some_and(|&f| has_bit(&self.small_talk_only, f as usize))
     }
 
     /// The closest known word to an unknown one, within the edits its length allows.
@@ -1704,6 +1737,7 @@ impl Index {
             + self.clipped_contrast.heap_bytes()
             + self.clipped_features.capacity() * 8
             + self.intent_unseen.capacity() * 4 * LANGS
+            + self.small_talk_only.capacity() * 8
             + self.intent_absent.capacity() * 4 * LANGS
             + self.family_w.capacity() * 4
     }
@@ -1786,7 +1820,7 @@ mod tests {
             })
             .collect();
         let n = texts.iter().map(|t| t.0).max().unwrap_or(0) as usize + 1;
-        let idx = Index::build(&a, n, &inputs, |_, _| {});
+        let idx = Index::build(&a, n, &[], &inputs, |_, _| {});
         (a, idx)
     }
 
@@ -1872,7 +1906,7 @@ mod tests {
                 text,
             })
             .collect();
-        let idx = Index::build(&a, texts.len(), &inputs, |_, _| {});
+        let idx = Index::build(&a, texts.len(), &[], &inputs, |_, _| {});
         // Real words one edit from a known short word stay what they are.
         assert!(idx.correct("кишки", Language::Ru).is_none());
         assert!(idx.correct("окна", Language::Ru).is_none());

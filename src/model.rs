@@ -296,7 +296,8 @@ pub struct IntentDef {
     pub sensitive: bool,
     /// Small talk (greetings, thanks): answered only when no other intent is a plausible
     /// match, so "hello, where is my parcel?" answers the parcel question; never offered
-    /// in a clarification of small talk only ("thanks, bye" answers the best of them).
+    /// in a clarification ("thanks, bye" answers the best of them). Words only small talk
+    /// uses do not count for or against the other intents.
     pub low_priority: bool,
     /// Matches only right after one of these intents (e.g. "yes" after "want the link?").
     pub context: Vec<Located<String>>,
