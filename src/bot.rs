@@ -542,16 +542,35 @@ impl Bot {
             &mut corrected_phrases,
             &mut tokens,
         );
+        // A function word the content never uses says nothing ("chciałam spytać o
+        // dostawę"): it is left out of the search instead of counting as an unknown word,
+        // which lowers every intent's confidence. Keywords still see every word.
+        let unknown_stop = |t: &(&str, &str)| {
+            inner.analyzer.is_stop_word(t.0, turn.lang)
+                && !inner.index.knows(t.0)
+                && !inner.index.knows_stem(t.1)
+        };
+        let without_unknown_stop: Vec<(&str, &str)>;
+        let searched: &[(&str, &str)] = if tokens.iter().any(unknown_stop) {
+            without_unknown_stop = tokens
+                .iter()
+                .filter(|t| !unknown_stop(t))
+                .copied()
+                .collect();
+            &without_unknown_stop
+        } else {
+            &tokens
+        };
         let mut hits: Vec<IntentHit> = Vec::with_capacity(index::MAX_HITS);
-        inner.index.search(&tokens, turn.lang, &mut hits);
+        inner.index.search(searched, turn.lang, &mut hits);
         // Words only small talk uses ("hi", "thanks") say nothing for or against a topic:
         // topics are scored on the message without them, so "hi, where is my parcel?"
         // is as sure as "where is my parcel?" (small talk keeps its scores of the whole).
-        if tokens.iter().any(|t| inner.index.small_talk_only(t.1)) {
+        if searched.iter().any(|t| inner.index.small_talk_only(t.1)) {
             let low = |h: &IntentHit| inner.intents[h.intent as usize].def.low_priority;
-            let mut topical: Vec<(&str, &str)> = Vec::with_capacity(tokens.len());
+            let mut topical: Vec<(&str, &str)> = Vec::with_capacity(searched.len());
             let mut content = false;
-            for t in &tokens {
+            for t in searched {
                 if !inner.index.small_talk_only(t.1) {
                     topical.push(*t);
                     content |= !inner.analyzer.is_stop_word(t.0, turn.lang);
@@ -2070,6 +2089,43 @@ mod tests {
         let bot = bot_with(false);
         let diluted = confidence(&bot, "hello there, where is my parcel now", "parcel");
         assert!(diluted < plain - 0.01, "{diluted} vs {plain}");
+    }
+
+    #[test]
+    fn function_words_are_neither_corrected_nor_unknown() {
+        let mut content = empty_content(Language::Ru);
+        let mut reset = intent_in(
+            Language::Ru,
+            "reset_password",
+            &["как сбросить пароль", "забыл пароль"],
+            "Ссылка.",
+        );
+        reset
+            .keywords
+            .insert(Language::Ru, vec!["сбросить".to_string().into()]);
+        let invoice = intent_in(
+            Language::Ru,
+            "invoice",
+            &["нужен счет на фирму", "вы выставляете счета"],
+            "Да.",
+        );
+        content.intents = vec![reset, invoice];
+        let bot = Bot::from_content(content).expect("compiles");
+        let best = |text: &str| {
+            let ranked = bot.rank(text, Some(Language::Ru));
+            let top = ranked.first().expect("a candidate");
+            (top.intent.clone(), top.confidence, top.keywords.clone())
+        };
+        // "спросить" (ask) is one letter from the keyword "сбросить" (reset), but it is a
+        // function word, not a typo; with "хотел" (wanted), it says nothing at all.
+        let (id, asked, keywords) = best("хотел спросить счет");
+        assert_eq!(id, "invoice");
+        assert!(keywords.is_empty(), "{keywords:?}");
+        let (_, plain, _) = best("счет");
+        assert!((asked - plain).abs() < 1e-6, "{asked} vs {plain}");
+        // An unknown content word still counts against every intent.
+        let (_, other, _) = best("красивый счет");
+        assert!(other < plain, "{other} vs {plain}");
     }
 
     /// An English order bot: a general status intent, the same question with the order

@@ -1765,8 +1765,10 @@ pub(crate) fn prepare_query<'a>(
         // A word the content never used is corrected to a near known word, unless its
         // stem is known: then it is a new inflection ("zamówieniami"), not a typo.
         // The words a phrase synonym is read as are never corrected: they are the
-        // editor's, whether or not an example uses them.
+        // editor's, whether or not an example uses them. Nor are the function words of
+        // the message's language ("спросить" is a word, not a typo of "сбросить").
         if !t.is_number
+            && !t.stop
             && !t.synonym
             && !index.knows(t.folded)
             && !index.knows_stem(t.stem)
