@@ -122,6 +122,18 @@ const BUNDLED: &[(&str, &str, Expect)] = &[
         "Привет, расскажи кто вчера выиграл футбольный матч между двумя командами из Мадрида?",
         Expect::NoAnswer,
     ),
+    // A pattern matches: its coverage of the message is measured word by word, and the
+    // intent refines a general one (`order_status`).
+    (
+        "pl/order_number",
+        "gdzie jest moje zamówienie 583920",
+        Expect::Answer("order_status_number"),
+    ),
+    (
+        "en/order_number_other_topic",
+        "I want to cancel order 583920",
+        Expect::Answer("cancel_order"),
+    ),
 ];
 
 fn check(bot: &Bot, name: &str, message: &str, expect: Expect) {
