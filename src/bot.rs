@@ -566,14 +566,18 @@ impl Bot {
         // Words only small talk uses ("hi", "thanks") say nothing for or against a topic:
         // topics are scored on the message without them, so "hi, where is my parcel?"
         // is as sure as "where is my parcel?" (small talk keeps its scores of the whole).
-        if searched.iter().any(|t| inner.index.small_talk_only(t.1)) {
+        if let Some(first) = searched
+            .iter()
+            .position(|t| inner.index.small_talk_only(t.1))
+        {
             let low = |h: &IntentHit| inner.intents[h.intent as usize].def.low_priority;
-            let mut topical: Vec<(&str, &str)> = Vec::with_capacity(searched.len());
-            let mut content = false;
-            for t in searched {
+            let mut topical: Vec<(&str, &str)> = searched[..first].to_vec();
+            let is_content = |t: &(&str, &str)| !inner.analyzer.is_stop_word(t.0, turn.lang);
+            let mut content = topical.iter().any(is_content);
+            for t in &searched[first + 1..] {
                 if !inner.index.small_talk_only(t.1) {
                     topical.push(*t);
-                    content |= !inner.analyzer.is_stop_word(t.0, turn.lang);
+                    content |= is_content(t);
                 }
             }
             // Stop words alone ("dzięki, do widzenia" leaves "do") are no topic.
@@ -1060,12 +1064,7 @@ impl Bot {
                     .collect();
                 // "Did you mean goodbye or thanks?" is not worth asking: when every
                 // option is small talk ("thanks, bye"), the best one is answered.
-                if !options.is_empty()
-                    && candidates
-                        .iter()
-                        .filter(|c| options.contains(&c.intent))
-                        .all(is_low)
-                {
+                if !any_topic && !options.is_empty() {
                     let id = candidates[0].intent.clone();
                     let rule = format!(
                         "small talk: best {id} {} is below the answer threshold {}, but every option ({}) is small talk, not worth a question",
