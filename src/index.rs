@@ -609,9 +609,9 @@ pub(crate) struct Index {
     floor_w: Vec<f32>,
     /// Per feature: its largest intent weight (the evidence it can give at most).
     max_w: Vec<f32>,
-    /// Bit set of the features that only small-talk intents use (empty when the content
-    /// has no small talk).
-    small_talk_only: Vec<u64>,
+    /// The stems that only small-talk intents use (empty when the content has no small
+    /// talk), looked up by the stem itself: no key is built per message word.
+    small_talk_stems: FastMap<Box<str>, ()>,
     examples: Vec<ExampleRef>,
     example_intents: ExampleIntents,
     intent_count: usize,
@@ -882,7 +882,6 @@ impl Index {
         // Per intent: (feature, number of its examples using it).
         let mut counts: Vec<(u32, u32)> = Vec::new();
         let mut count_off: Vec<u32> = vec![0; intent_count + 1];
-        let mut per_intent = vec![0u32; intent_count];
         // Per intent and language: its examples; per language: all examples; per
         // feature: the languages of the examples that use it (see the intent weights).
         let mut per_intent_lang = vec![[0u32; LANGS]; intent_count];
@@ -930,7 +929,6 @@ impl Index {
                 );
                 current = Some(input.intent);
             }
-            per_intent[input.intent as usize] += 1;
             per_intent_lang[input.intent as usize][input.lang.index()] += 1;
             per_lang[input.lang.index()] += 1;
             let lang_bit = 1u8 << input.lang.index();
@@ -1172,7 +1170,7 @@ impl Index {
         let mut intent_absent = vec![[0.0f32; LANGS]; intent_count];
         let mut intent_unseen = vec![[0.0f32; LANGS]; intent_count];
         for i in 0..intent_count {
-            let all = per_intent[i] as f32;
+            let all = per_intent_lang[i].iter().sum::<u32>() as f32;
             for l in 0..LANGS {
                 let (n, family) = match per_intent_lang[i][l] {
                     0 => (all, family_total),
@@ -1224,6 +1222,15 @@ impl Index {
         for (s, t) in small_talk_only.iter_mut().zip(&topical) {
             *s &= !t;
         }
+        let small_talk_stems: FastMap<Box<str>, ()> = features
+            .iter()
+            .filter(|&(_, &f)| {
+                any_small_talk
+                    && feature_kind[f as usize] == TAG_WORD
+                    && has_bit(&small_talk_only, f as usize)
+            })
+            .filter_map(|(key, _)| Some((key.strip_prefix(TAG_WORD)?.into(), ())))
+            .collect();
         drop(counts);
         let mut dropped = Vec::new();
         let intent_postings = Postings::from_triples(
@@ -1288,7 +1295,7 @@ impl Index {
             },
             floor_w,
             max_w,
-            small_talk_only,
+            small_talk_stems,
             example_intents: ExampleIntents::new(inputs.iter().map(|x| x.intent), intent_count),
             examples,
             intent_count,
@@ -1369,14 +1376,7 @@ impl Index {
 
     /// True if only small-talk intents use the stem ("hi", "thanks", "goodbye").
     pub(crate) fn small_talk_only(&self, stem: &str) -> bool {
-        if self.small_talk_only.is_empty() {
-            return false;
-        }
-        let mut key = String::with_capacity(stem.len() + 1);
-        push_key(&mut key, TAG_WORD, stem);
-        self.features
-            .get(key.as_str())
-            .is_some_and(|&f| has_bit(&self.small_talk_only, f as usize))
+        !self.small_talk_stems.is_empty() && self.small_talk_stems.contains_key(stem)
     }
 
     /// The closest known word to an unknown one, within the edits its length allows.
@@ -1737,7 +1737,11 @@ impl Index {
             + self.clipped_contrast.heap_bytes()
             + self.clipped_features.capacity() * 8
             + self.intent_unseen.capacity() * 4 * LANGS
-            + self.small_talk_only.capacity() * 8
+            + self
+                .small_talk_stems
+                .keys()
+                .map(|k| k.len() + map_entry)
+                .sum::<usize>()
             + self.intent_absent.capacity() * 4 * LANGS
             + self.family_w.capacity() * 4
     }
