@@ -122,6 +122,13 @@ const BUNDLED: &[(&str, &str, Expect)] = &[
         "Привет, расскажи кто вчера выиграл футбольный матч между двумя командами из Мадрида?",
         Expect::NoAnswer,
     ),
+    // Small talk is the best match ("I have a question"): the topics are searched again
+    // without the words of its nearest example.
+    (
+        "en/small_talk_then_topic",
+        "I have a question about delivery",
+        Expect::NoAnswer,
+    ),
     // A pattern matches: its coverage of the message is measured word by word, and the
     // intent refines a general one (`order_status`).
     (

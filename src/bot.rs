@@ -566,23 +566,44 @@ impl Bot {
         // Words only small talk uses ("hi", "thanks") say nothing for or against a topic:
         // topics are scored on the message without them, so "hi, where is my parcel?"
         // is as sure as "where is my parcel?" (small talk keeps its scores of the whole).
-        if let Some(first) = searched
-            .iter()
-            .position(|t| inner.index.small_talk_only(t.1))
-        {
-            let low = |h: &IntentHit| inner.intents[h.intent as usize].def.low_priority;
-            let mut topical: Vec<(&str, &str)> = searched[..first].to_vec();
-            let is_content = |t: &(&str, &str)| !inner.analyzer.is_stop_word(t.0, turn.lang);
-            let mut content = topical.iter().any(is_content);
-            for t in &searched[first + 1..] {
-                if !inner.index.small_talk_only(t.1) {
-                    topical.push(*t);
-                    content |= is_content(t);
-                }
+        // When small talk is the best match, the words of its nearest example are its
+        // part of the message too ("I have a question | about delivery"), even where
+        // topics also use them.
+        let low = |h: &IntentHit| inner.intents[h.intent as usize].def.low_priority;
+        let mut small_talk_stems: Vec<String> = Vec::new();
+        if let Some(best) = hits.first().filter(|h| low(h) && h.example_sim > 0.0) {
+            if let Some(text) = self
+                .candidate_texts(
+                    best.intent,
+                    &Evidence {
+                        hit: *best,
+                        ..Evidence::default()
+                    },
+                )
+                .1
+            {
+                let mut example = Analyzed::new();
+                inner
+                    .analyzer
+                    .analyze_with(text, turn.lang, &mut example, |w| {
+                        inner.index.known_stem(w, turn.lang)
+                    });
+                small_talk_stems.extend(example.iter().map(|t| t.stem.to_owned()));
             }
+        }
+        let small_talk_part = |t: &(&str, &str)| {
+            inner.index.small_talk_only(t.1) || small_talk_stems.iter().any(|s| s == t.1)
+        };
+        if searched.iter().any(small_talk_part) {
+            let is_content = |t: &(&str, &str)| !inner.analyzer.is_stop_word(t.0, turn.lang);
+            let topical: Vec<(&str, &str)> = searched
+                .iter()
+                .filter(|t| !small_talk_part(t))
+                .copied()
+                .collect();
             // Stop words alone ("dzięki, do widzenia" leaves "do") are no topic.
             let mut topic_hits = Vec::with_capacity(index::MAX_HITS);
-            if content {
+            if topical.iter().any(is_content) {
                 inner.index.search(&topical, turn.lang, &mut topic_hits);
             }
             hits.retain(low);
@@ -2088,6 +2109,61 @@ mod tests {
         let bot = bot_with(false);
         let diluted = confidence(&bot, "hello there, where is my parcel now", "parcel");
         assert!(diluted < plain - 0.01, "{diluted} vs {plain}");
+    }
+
+    #[test]
+    fn the_best_small_talk_example_is_left_out_of_the_topics() {
+        // "have" and "question" are topic words too, so only the small-talk example
+        // says they belong to "I have a question" and not to the topic after it.
+        let mut content = empty_content(Language::En);
+        let mut ask = intent_in(
+            Language::En,
+            "one_more_question",
+            &["I have a question", "one more question"],
+            "Sure, go ahead.",
+        );
+        ask.low_priority = true;
+        let cost = intent_in(
+            Language::En,
+            "delivery_cost",
+            &["how much is delivery", "do I have to pay for delivery"],
+            "5 EUR.",
+        );
+        let time = intent_in(
+            Language::En,
+            "delivery_time",
+            &[
+                "how long does delivery take",
+                "question about delivery time",
+            ],
+            "Two days.",
+        );
+        let parcel = intent_in(
+            Language::En,
+            "parcel",
+            &["where is my parcel", "I have a question about my parcel"],
+            "On its way.",
+        );
+        content.intents = vec![ask, cost, time, parcel];
+        let bot = Bot::from_content(content).expect("compiles");
+        let confidence = |text: &str, id: &str| {
+            bot.rank(text, Some(Language::En))
+                .into_iter()
+                .find(|r| r.intent == id)
+                .map_or(0.0, |r| r.confidence)
+        };
+        // The topics are scored as if the small talk were not there.
+        let plain = confidence("about delivery", "delivery_cost");
+        let asked = confidence("I have a question about delivery", "delivery_cost");
+        assert!((plain - asked).abs() < 1e-6, "{plain} vs {asked}");
+        // The small talk keeps its score of the whole message, and is still answered
+        // when nothing else is said.
+        assert!(confidence("I have a question about delivery", "one_more_question") > 0.0);
+        let mut session = Session::new();
+        match bot.respond(&mut session, "I have a question") {
+            Decision::Answer(a) => assert_eq!(a.intent, "one_more_question"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
