@@ -777,6 +777,16 @@ fn polish_locative_rules(folded: &str, stem: &mut String) {
 /// consonant alternations, and leaves these residues. Each rule only ever merges stems
 /// (it is a function of the stem), and each keeps at least 3-4 characters.
 fn polish_folded_rules(stem: &mut String) {
+    // Three letters, two consonants and a vowel: Snowball cuts the `y` of "zły", "gry",
+    // "psy" but leaves the other endings of the same words ("zła", "złe", "gra", "psa"):
+    // they are cut too, so each word's forms share its two-letter root.
+    if let [a, b, c] = stem.as_bytes() {
+        let consonant = |x: &u8| x.is_ascii_lowercase() && !is_vowel(char::from(*x));
+        if consonant(a) && consonant(b) && matches!(c, b'a' | b'e' | b'o') {
+            stem.truncate(2);
+            return;
+        }
+    }
     // Only ASCII-ending stems are touched; all suffixes below are ASCII.
     let n = stem.chars().count();
     let strip = |stem: &mut String, k: usize| {
@@ -1092,6 +1102,10 @@ mod tests {
         );
         assert_one_stem(Language::Pl, &["otrzymać", "otrzymałem", "otrzymam"]);
         assert_one_stem(Language::Pl, &["zapłacić", "zapłacę", "zaplacilem"]);
+        // Three-letter forms: Snowball cut only the `y`.
+        assert_one_stem(Language::Pl, &["zły", "zła", "złe", "złą", "złego"]);
+        assert_one_stem(Language::Pl, &["gra", "gry", "grę", "grą"]);
+        assert_one_stem(Language::Pl, &["psa", "psy"]);
     }
 
     #[test]
