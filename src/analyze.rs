@@ -775,7 +775,8 @@ fn polish_locative_rules(folded: &str, stem: &mut String) {
 /// paczka/paczek/paczce, zmienić/zmienię/zmieniłem, otrzymać/otrzymam): with the
 /// diacritics gone Snowball no longer recognises `-ów`, `-ć`, `-ł` endings nor the
 /// consonant alternations, and leaves these residues. Each rule only ever merges stems
-/// (it is a function of the stem), and each keeps at least 3-4 characters.
+/// (it is a function of the stem), and each keeps at least 3-4 characters, but for
+/// three-letter stems, whose forms share a two-letter root ("zły", "zła" → zl).
 fn polish_folded_rules(stem: &mut String) {
     // Three letters, two consonants and a vowel: Snowball cuts the `y` of "zły", "gry",
     // "psy" but leaves the other endings of the same words ("zła", "złe", "gra", "psa"):

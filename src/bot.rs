@@ -570,7 +570,7 @@ impl Bot {
         // part of the message too ("I have a question | about delivery"), even where
         // topics also use them.
         let low = |h: &IntentHit| inner.intents[h.intent as usize].def.low_priority;
-        let mut small_talk_stems: Vec<String> = Vec::new();
+        let mut example = Analyzed::new();
         if let Some(best) = hits.first().filter(|h| low(h) && h.example_sim > 0.0) {
             if let Some(text) = self
                 .candidate_texts(
@@ -582,17 +582,15 @@ impl Bot {
                 )
                 .1
             {
-                let mut example = Analyzed::new();
                 inner
                     .analyzer
                     .analyze_with(text, turn.lang, &mut example, |w| {
                         inner.index.known_stem(w, turn.lang)
                     });
-                small_talk_stems.extend(example.iter().map(|t| t.stem.to_owned()));
             }
         }
         let small_talk_part = |t: &(&str, &str)| {
-            inner.index.small_talk_only(t.1) || small_talk_stems.iter().any(|s| s == t.1)
+            inner.index.small_talk_only(t.1) || example.iter().any(|e| e.stem == t.1)
         };
         if searched.iter().any(small_talk_part) {
             let is_content = |t: &(&str, &str)| !inner.analyzer.is_stop_word(t.0, turn.lang);
