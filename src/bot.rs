@@ -572,16 +572,7 @@ impl Bot {
         let low = |h: &IntentHit| inner.intents[h.intent as usize].def.low_priority;
         let mut example = Analyzed::new();
         if let Some(best) = hits.first().filter(|h| low(h) && h.example_sim > 0.0) {
-            if let Some(text) = self
-                .candidate_texts(
-                    best.intent,
-                    &Evidence {
-                        hit: *best,
-                        ..Evidence::default()
-                    },
-                )
-                .1
-            {
+            if let Some(text) = self.example_text(best.intent, best.example) {
                 inner
                     .analyzer
                     .analyze_with(text, turn.lang, &mut example, |w| {
@@ -824,18 +815,22 @@ impl Bot {
         let Some(compiled) = self.inner.intents.get(intent as usize) else {
             return (None, None);
         };
-        let def = &compiled.def;
         let example = if e.hit.example_sim > 0.0 {
-            self.inner.index.example(e.hit.example).and_then(|r| {
-                def.examples
-                    .get(&r.lang)
-                    .and_then(|l| l.get(r.ordinal as usize))
-                    .map(|x| x.value.as_str())
-            })
+            self.example_text(intent, e.hit.example)
         } else {
             None
         };
-        (Some(def.id.value.as_str()), example)
+        (Some(compiled.def.id.value.as_str()), example)
+    }
+
+    /// The text of an intent's example, by the index's example id.
+    fn example_text(&self, intent: u32, example: u32) -> Option<&str> {
+        let def = &self.inner.intents.get(intent as usize)?.def;
+        let r = self.inner.index.example(example)?;
+        def.examples
+            .get(&r.lang)?
+            .get(r.ordinal as usize)
+            .map(|x| x.value.as_str())
     }
 
     fn explain_candidate(
