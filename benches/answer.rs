@@ -48,6 +48,12 @@ const BUNDLED: &[(&str, &str, Expect)] = &[
         Expect::Top("order_status"),
     ),
     ("pl/short_unknown", "pogoda", Expect::Fallback),
+    // A clause turning a topic down: the rest is searched on its own (two searches).
+    (
+        "pl/not_wanted",
+        "nie chcę anulować zamówienia, tylko zmienić adres",
+        Expect::Answer("change_address"),
+    ),
     (
         "pl/long_unknown",
         "Proszę mi powiedzieć, kto wygrał wczorajszy mecz piłki nożnej pomiędzy dwiema \

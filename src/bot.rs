@@ -23,6 +23,7 @@ use crate::hours::Hours;
 use crate::index::{self, Correction, Index, IndexInput, IntentHit};
 use crate::lang::LanguageDetector;
 use crate::model::{Content, IntentDef, Language, Settings, Thresholds};
+use crate::reject;
 use crate::rules::{self, MsgWord, PhraseMatcher};
 use crate::score::Evidence;
 use crate::session::{PendingClarification, Session, Speaker, TranscriptEntry};
@@ -244,6 +245,11 @@ struct Turn<'a> {
     corrections: std::cell::RefCell<Vec<Correction>>,
     /// Phrase synonyms found only after typo correction (see [`Turn::corrections`]).
     corrected_phrases: std::cell::RefCell<Vec<(String, u32)>>,
+    /// Clauses saying what the customer does not want, as word-index ranges of
+    /// `analyzed` (see [`crate::reject`]).
+    rejected: Vec<std::ops::Range<usize>>,
+    /// The topics were searched without the rejected clauses.
+    rejected_left_out: std::cell::Cell<bool>,
 }
 
 /// A finished turn's analysis buffers up to this size are kept for the next turn on the
@@ -513,6 +519,7 @@ impl Bot {
         inner.analyzer.analyze_with(text, lang, &mut analyzed, |w| {
             inner.index.known_stem(w, lang)
         });
+        let rejected = reject::find(text, &analyzed, lang);
         Turn {
             text,
             lang,
@@ -520,6 +527,8 @@ impl Bot {
             analyzed,
             corrections: std::cell::RefCell::new(Vec::new()),
             corrected_phrases: std::cell::RefCell::new(Vec::new()),
+            rejected,
+            rejected_left_out: std::cell::Cell::new(false),
         }
     }
 
@@ -542,6 +551,53 @@ impl Bot {
             &mut corrected_phrases,
             &mut tokens,
         );
+        // A clause turning a topic down ("I don't want to cancel it, | I want to change
+        // it") is left out when the rest of the message is understood on its own: its
+        // best candidate reaches the clarify threshold. Otherwise the whole message is
+        // searched as before ("I don't want this order anymore" has no rest).
+        let rest: Vec<(&str, &str)>;
+        let mut result = None;
+        if !turn.rejected.is_empty() && tokens.len() == turn.analyzed.len() {
+            let kept = |k: usize| !turn.rejected.iter().any(|r| r.contains(&k));
+            rest = tokens
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| kept(k))
+                .map(|(_, t)| *t)
+                .collect();
+            let says_something = rest.iter().any(|t| {
+                !inner.analyzer.is_stop_word(t.0, turn.lang)
+                    && !reject::is_frame_word(t.0, turn.lang)
+            });
+            if says_something {
+                let ranked = self.rank_words(session, turn, &rest);
+                if ranked
+                    .0
+                    .first()
+                    .is_some_and(|c| c.confidence >= self.thresholds.clarify)
+                {
+                    turn.rejected_left_out.set(true);
+                    result = Some(ranked);
+                }
+            }
+        }
+        let result = result.unwrap_or_else(|| self.rank_words(session, turn, &tokens));
+        // Corrections are reported through the explanation of the decision.
+        *turn.corrections.borrow_mut() = corrections;
+        *turn.corrected_phrases.borrow_mut() = corrected_phrases;
+        result
+    }
+
+    /// Scores intents on the words of a message (all of them, or those left when a
+    /// rejected clause is left out); returns explained candidates (best first) and
+    /// captured values.
+    fn rank_words(
+        &self,
+        session: &Session,
+        turn: &Turn<'_>,
+        tokens: &[(&str, &str)],
+    ) -> (Vec<ScoredIntent>, BTreeMap<String, String>) {
+        let inner = &*self.inner;
         // A function word the content never uses says nothing ("chciałam spytać o
         // dostawę"): it is left out of the search instead of counting as an unknown word,
         // which lowers every intent's confidence. Keywords still see every word.
@@ -559,7 +615,7 @@ impl Bot {
                 .collect();
             &without_unknown_stop
         } else {
-            &tokens
+            tokens
         };
         let mut hits: Vec<IntentHit> = Vec::with_capacity(index::MAX_HITS);
         inner.index.search(searched, turn.lang, &mut hits);
@@ -631,12 +687,8 @@ impl Bot {
                 .filter(|(f, _)| !inner.analyzer.is_stop_word(f, turn.lang)),
         );
         // A message of stop words only keeps them all.
-        let content = if content.is_empty() {
-            &tokens
-        } else {
-            &content
-        };
-        for (words, with_stop_words) in [(content, false), (&tokens, true)] {
+        let content = if content.is_empty() { tokens } else { &content };
+        for (words, with_stop_words) in [(content, false), (tokens, true)] {
             if with_stop_words && !inner.keywords_with_stop_words {
                 break;
             }
@@ -762,9 +814,6 @@ impl Bot {
             .zip(texts)
             .map(|((c, _, e), (id, example))| self.explain_candidate(c, id, example, &e))
             .collect();
-        // Corrections are reported through the explanation of the decision.
-        *turn.corrections.borrow_mut() = corrections;
-        *turn.corrected_phrases.borrow_mut() = corrected_phrases;
         (scored, values)
     }
 
@@ -943,6 +992,18 @@ impl Bot {
                     distance: c.distance,
                 })
                 .collect(),
+            rejected: if turn.rejected_left_out.get() {
+                turn.rejected
+                    .iter()
+                    .filter_map(|r| {
+                        let first = turn.analyzed.iter().nth(r.start)?;
+                        let last = turn.analyzed.iter().nth(r.end.checked_sub(1)?)?;
+                        turn.text.get(first.start..last.end).map(str::to_string)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
             candidates,
             rule,
         }
@@ -960,8 +1021,21 @@ impl Bot {
             .and_then(|c| self.intent(&c.intent))
             .and_then(|i| i.def.department.clone());
 
-        // 1. An explicit request for a human wins over everything.
-        if let Some(p) = inner.human.find(&msg_words) {
+        // 1. An explicit request for a human wins over everything; not one turned down
+        // ("I don't want to talk to a person, just tell me where my parcel is").
+        let wanted: Vec<MsgWord<'_>>;
+        let asked_words = if turn.rejected.is_empty() {
+            &msg_words
+        } else {
+            wanted = msg_words
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| !turn.rejected.iter().any(|r| r.contains(k)))
+                .map(|(_, w)| *w)
+                .collect();
+            &wanted
+        };
+        if let Some(p) = inner.human.find(asked_words) {
             let rule = format!("asked for a human: matched \"{p}\"");
             self.remember(session, &captured);
             let h = Handover::new(
@@ -2157,6 +2231,51 @@ mod tests {
             Decision::Answer(a) => assert_eq!(a.intent, "one_more_question"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_turned_down_topic_is_left_out_when_the_rest_is_understood() {
+        let mut content = empty_content(Language::En);
+        let mut cancel = intent_in(
+            Language::En,
+            "cancel_order",
+            &["cancel my order", "how do I cancel an order"],
+            "Cancel it in your account.",
+        );
+        cancel.keywords.insert(
+            Language::En,
+            vec![crate::model::Located::new("cancel".to_string())],
+        );
+        let address = intent_in(
+            Language::En,
+            "change_address",
+            &["change the delivery address", "wrong address on my order"],
+            "Write to us.",
+        );
+        content.intents = vec![cancel, address];
+        let bot = Bot::from_content(content).expect("compiles");
+        let said = "I don't want to cancel my order, I need to change the delivery address";
+        let d = bot.respond(&mut Session::new(), said);
+        assert_eq!(d.intent(), Some("change_address"), "{d:?}");
+        // The topics were scored on the rest alone: as if only it had been said (the
+        // keyword in the clause does not count either).
+        let rank = |text: &str| bot.rank(text, Some(Language::En));
+        let (whole, rest) = (rank(said), rank("I need to change the delivery address"));
+        assert_eq!(whole[0].intent, "change_address");
+        assert!((whole[0].confidence - rest[0].confidence).abs() < 1e-6);
+        assert!(whole
+            .iter()
+            .all(|c| c.intent != "cancel_order" || c.keywords.is_empty()));
+        let x = d.explanation().expect("explained");
+        assert_eq!(
+            x.rejected,
+            vec!["don't want to cancel my order".to_string()]
+        );
+        // With nothing understood besides it, the whole message counts, and nothing is
+        // reported as left out.
+        let d = bot.respond(&mut Session::new(), "I don't want to cancel my order, hmm");
+        assert_eq!(d.intent(), Some("cancel_order"), "{d:?}");
+        assert!(d.explanation().expect("explained").rejected.is_empty());
     }
 
     #[test]

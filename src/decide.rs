@@ -298,6 +298,11 @@ pub struct Explanation {
     /// settings): `(word as written, normalised; the group's first word)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub synonyms: Vec<(String, String)>,
+    /// Clauses turning a topic down ("don't want to cancel my order"), as written: the
+    /// topics were searched without them (see the content format's "what the customer
+    /// does not want").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<String>,
     /// The best candidates, best first (the second is the runner-up).
     pub candidates: Vec<ScoredIntent>,
     /// The rule that decided, in words.

@@ -115,6 +115,9 @@ fn explain_tree(x: &Explanation) -> String {
     for (from, to) in &x.synonyms {
         let _ = writeln!(s, "  synonym: {from} -> {to}");
     }
+    for r in &x.rejected {
+        let _ = writeln!(s, "  not wanted (left out of the search): \"{r}\"");
+    }
     for (k, c) in x.candidates.iter().enumerate() {
         let role = match k {
             0 => "best",
