@@ -552,9 +552,11 @@ impl Bot {
             &mut tokens,
         );
         // A clause turning a topic down ("I don't want to cancel it, | I want to change
-        // it") is left out when the rest of the message is understood on its own: its
-        // best candidate reaches the clarify threshold. Otherwise the whole message is
-        // searched as before ("I don't want this order anymore" has no rest).
+        // it") is left out when the rest of the message is understood on its own: a
+        // topic (not small talk) reaches the clarify threshold on it. Otherwise the
+        // whole message is searched as before: "I don't want this order anymore" has no
+        // rest, and in "hello, I have a question, I don't want your newsletters" the
+        // clause is the question.
         let rest: Vec<(&str, &str)>;
         let mut result = None;
         if !turn.rejected.is_empty() && tokens.len() == turn.analyzed.len() {
@@ -571,11 +573,11 @@ impl Bot {
             });
             if says_something {
                 let ranked = self.rank_words(session, turn, &rest);
-                if ranked
-                    .0
-                    .first()
-                    .is_some_and(|c| c.confidence >= self.thresholds.clarify)
-                {
+                let topic = |c: &ScoredIntent| {
+                    c.confidence >= self.thresholds.clarify
+                        && self.intent(&c.intent).is_some_and(|i| !i.def.low_priority)
+                };
+                if ranked.0.iter().any(topic) {
                     turn.rejected_left_out.set(true);
                     result = Some(ranked);
                 }
