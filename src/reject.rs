@@ -327,6 +327,40 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any mix of opening, closing and content words and punctuation: the clauses
+        /// are in bounds, in order, apart, each opened by its language's words and
+        /// holding a content word.
+        #[test]
+        fn clauses_are_well_formed(
+            picks in proptest::collection::vec(0usize..24, 0..40),
+            lang in 0usize..4,
+        ) {
+            const PIECES: [&str; 24] = [
+                "don't", "want", "not", "about", "but", "nie", "chcę", "o", "tylko", "не",
+                "хочу", "а", "negribu", "ne", "par", "bet", "cancel", "order", "zwrot",
+                "заказ", "pasūtījumu", ",", ".", "I",
+            ];
+            let text: String = picks.iter().map(|&p| PIECES[p]).collect::<Vec<_>>().join(" ");
+            let lang = Language::ALL[lang];
+            let a = Analyzer::new();
+            let mut words = Analyzed::new();
+            a.analyze(&text, lang, &mut words);
+            let w: Vec<TokenRef<'_>> = words.iter().collect();
+            let found = find(&text, &words, lang);
+            let mut after = 0;
+            for r in &found {
+                proptest::prop_assert!(after <= r.start && r.start < r.end && r.end <= w.len());
+                let c = cues(lang);
+                let opens = w[r.start].folded == c.bare
+                    || c.open.iter().any(|seq| seq[0] == w[r.start].folded);
+                proptest::prop_assert!(opens, "{text}: {r:?}");
+                proptest::prop_assert!(w[r.start..r.end].iter().any(|t| !t.stop));
+                after = r.end;
+            }
+        }
+    }
+
     #[test]
     fn a_clause_too_long_to_be_a_topic_is_left_alone() {
         let text = "I don't want to have to wait for a courier all day at home again, where is it";
