@@ -252,6 +252,13 @@ struct Turn<'a> {
     rejected_left_out: std::cell::Cell<bool>,
 }
 
+impl Turn<'_> {
+    /// Is word `k` of `analyzed` outside every rejected clause?
+    fn wanted(&self, k: usize) -> bool {
+        !self.rejected.iter().any(|r| r.contains(&k))
+    }
+}
+
 /// A finished turn's analysis buffers up to this size are kept for the next turn on the
 /// thread; a huge message's are freed.
 const SPARE_ANALYZED_MAX_BYTES: usize = 64 * 1024;
@@ -560,11 +567,10 @@ impl Bot {
         let rest: Vec<(&str, &str)>;
         let mut result = None;
         if !turn.rejected.is_empty() && tokens.len() == turn.analyzed.len() {
-            let kept = |k: usize| !turn.rejected.iter().any(|r| r.contains(&k));
             rest = tokens
                 .iter()
                 .enumerate()
-                .filter(|&(k, _)| kept(k))
+                .filter(|&(k, _)| turn.wanted(k))
                 .map(|(_, t)| *t)
                 .collect();
             let says_something = rest.iter().any(|t| {
@@ -1032,7 +1038,7 @@ impl Bot {
             wanted = msg_words
                 .iter()
                 .enumerate()
-                .filter(|(k, _)| !turn.rejected.iter().any(|r| r.contains(k)))
+                .filter(|&(k, _)| turn.wanted(k))
                 .map(|(_, w)| *w)
                 .collect();
             &wanted
