@@ -198,8 +198,10 @@ pub(crate) fn find(text: &str, words: &Analyzed, lang: Language) -> Vec<Range<us
         let from = k + open_len;
         let mut end = from;
         // Punctuation right after the opening words does not end the clause ("nie chcę,
-        // żeby …").
-        while end < w.len()
+        // żeby …"). One word past the longest clause is enough to know it is too long:
+        // a message of openers without ends costs linear time, not quadratic.
+        let limit = w.len().min(from + MAX_CLAUSE_WORDS + 1);
+        while end < limit
             && (end == from || !clause_break(gap(end)))
             && !c.contrast.contains(&folded(end))
             && !c.wish.contains(&folded(end))
