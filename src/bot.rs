@@ -26,7 +26,7 @@ use crate::model::{Content, IntentDef, Language, Settings, Thresholds};
 use crate::reject;
 use crate::rules::{self, MsgWord, PhraseMatcher};
 use crate::score::Evidence;
-use crate::session::{PendingClarification, Session, Speaker, TranscriptEntry};
+use crate::session::{PendingClarification, Session, Speaker, Topic, TranscriptEntry};
 
 /// Messages longer than this many bytes are cut (at a character boundary) before
 /// analysis: a customer question is never this long, and it bounds the work per message.
@@ -35,6 +35,27 @@ pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4096;
 /// Share of the distance to 1 closed for an intent that fits the situation (its
 /// follow-up context is active).
 const SITUATION_GAIN: f32 = 0.5;
+
+/// The longest message (in words) that is read with the conversation's topic when it is
+/// unclear on its own: follow-up questions are short ("a ile to kosztuje?"); a longer
+/// message says what it is about.
+const FOLLOW_UP_MAX_WORDS: usize = 8;
+
+/// A short question read with the words that asked for the conversation's topic.
+struct FollowUp {
+    /// The intent answered.
+    intent: String,
+    /// Its confidence on the combined words.
+    confidence: f32,
+    /// The average of its confidence on the message alone and on the combined words.
+    average: f32,
+    /// The runner-up's average, among the intents plausible on the message alone.
+    second: f32,
+    /// The words the message was read with.
+    earlier: String,
+    /// Those words and the message: the topic's words from now on.
+    combined: String,
+}
 
 /// How many candidates an explanation lists.
 const EXPLAIN_CANDIDATES: usize = 5;
@@ -1012,6 +1033,7 @@ impl Bot {
             } else {
                 Vec::new()
             },
+            follow_up_of: None,
             candidates,
             rule,
         }
@@ -1069,7 +1091,21 @@ impl Bot {
                     .iter()
                     .find(|c| c.intent == id)
                     .map_or(1.0, |c| c.confidence.max(t.answer));
-                return self.answer(session, turn, now, &id, conf, candidates, captured, rule);
+                let d = self.answer(session, turn, now, &id, conf, candidates, captured, rule);
+                // The topic was asked for by the message that was clarified, not by "2".
+                let asked = session.turns.saturating_sub(1);
+                let clarified = session
+                    .transcript
+                    .iter()
+                    .rev()
+                    .find(|e| e.from == Speaker::Customer && e.turn == asked)
+                    .map(|e| e.text.clone());
+                if let (Some(topic), Some(text)) = (&mut session.topic, clarified) {
+                    if topic.turn == session.turns {
+                        topic.text = text;
+                    }
+                }
+                return d;
             }
             // Not a pick: an unresolved clarification counts as a miss, then the message
             // is treated as a new question.
@@ -1096,7 +1132,42 @@ impl Bot {
             .skip(1)
             .find(competes)
             .map_or(0.0, |c| c.confidence);
-        match decide::verdict(&t, top_conf, second_conf) {
+        let verdict = decide::verdict(&t, top_conf, second_conf);
+        // 5. A short question unclear on its own, right after a topic was answered ("how
+        // long does it take?" after "do you ship to Latvia?"): read with the words that
+        // asked for the topic.
+        if verdict != DecisionKind::Answer {
+            if let Some(f) = self.follow_up(session, turn, &candidates) {
+                let rule = format!(
+                    "follow-up: read with \"{}\", {} {} >= {}; averaged with the message alone {}, {} ahead of the runner-up (margin {})",
+                    f.earlier,
+                    f.intent,
+                    Fixed2(f.confidence),
+                    Fixed2(t.answer),
+                    Fixed2(f.average),
+                    Fixed2(f.average - f.second),
+                    Fixed2(t.margin)
+                );
+                let mut d = self.answer(
+                    session,
+                    turn,
+                    now,
+                    &f.intent,
+                    f.confidence,
+                    candidates,
+                    captured,
+                    rule,
+                );
+                if let Decision::Answer(a) = &mut d {
+                    if let Some(topic) = &mut session.topic {
+                        topic.text = f.combined;
+                    }
+                    a.explanation.follow_up_of = Some(f.earlier);
+                }
+                return d;
+            }
+        }
+        match verdict {
             DecisionKind::Answer => {
                 let id = candidates[0].intent.clone();
                 let mut rule = String::with_capacity(96);
@@ -1234,6 +1305,78 @@ impl Bot {
         }
     }
 
+    /// Reads a short message that is unclear on its own with the words that asked for the
+    /// conversation's topic ("do you ship to Latvia?" + "how long does it take?").
+    ///
+    /// Only the intents the message itself makes plausible compete (at least half the
+    /// clarify threshold, not small talk), so a new question is never turned into the old
+    /// topic. They are ranked by the average of their confidence on the message alone and
+    /// on the combined words: the earlier words carry the topic ("delivery"), the message
+    /// the aspect ("how long"), and neither decides on its own — on the combined words
+    /// alone the intent just answered would win most follow-ups, its words being all
+    /// there. The best is answered when it reaches the answer threshold on the combined
+    /// words and its average leads the runner-up's by the margin; otherwise the message
+    /// is decided on its own, as before.
+    fn follow_up(
+        &self,
+        session: &Session,
+        turn: &Turn<'_>,
+        candidates: &[ScoredIntent],
+    ) -> Option<FollowUp> {
+        let t = self.thresholds;
+        let topic = session.topic_for(session.turns)?;
+        if topic.language != turn.lang
+            || turn.analyzed.len() > FOLLOW_UP_MAX_WORDS
+            || !turn.rejected.is_empty()
+        {
+            return None;
+        }
+        let floor = t.clarify * 0.5;
+        let plausible: Vec<&ScoredIntent> = candidates
+            .iter()
+            .filter(|c| c.confidence >= floor)
+            .filter(|c| self.intent(&c.intent).is_some_and(|i| !i.def.low_priority))
+            .collect();
+        if plausible.is_empty() {
+            return None;
+        }
+        let combined = format!("{} {}", topic.text, turn.text);
+        if combined.len() > self.inner.max_message_bytes {
+            return None;
+        }
+        let read = self.prepare(
+            session,
+            Input {
+                text: &combined,
+                language: Some(turn.lang),
+                now: None,
+            },
+        );
+        let (ranked, _) = self.rank_turn(session, &read);
+        // (intent, confidence on the combined words, average)
+        let mut scored: Vec<(&str, f32, f32)> = plausible
+            .iter()
+            .map(|c| {
+                let with = ranked
+                    .iter()
+                    .find(|r| r.intent == c.intent)
+                    .map_or(0.0, |r| r.confidence);
+                (c.intent.as_str(), with, (c.confidence + with) * 0.5)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.2.total_cmp(&a.2));
+        let (intent, with, average) = scored[0];
+        let second = scored.get(1).map_or(0.0, |s| s.2);
+        (with >= t.answer && average - second >= t.margin).then(|| FollowUp {
+            intent: intent.to_string(),
+            confidence: with,
+            average,
+            second,
+            earlier: topic.text.clone(),
+            combined: combined.clone(),
+        })
+    }
+
     fn frustration(&self, turn: &Turn<'_>, words: &[MsgWord<'_>]) -> Option<String> {
         let inner = &*self.inner;
         if let Some(p) = inner.frustration.find(words) {
@@ -1352,6 +1495,17 @@ impl Bot {
         session.misses = 0;
         session.pending = None;
         session.context = Some(id.to_string());
+        // A topic frames the next short question; small talk ("thanks") and an intent
+        // that only answers its context ("yes" to the tracking link) leave the topic as it
+        // was.
+        if !intent.def.low_priority && intent.context.is_empty() {
+            session.topic = Some(Topic {
+                intent: id.to_string(),
+                text: turn.text.to_string(),
+                language: turn.lang,
+                turn: session.turns,
+            });
+        }
         if intent.def.human_only {
             let mut h = Handover::new(
                 EscalationReason::HumanOnlyIntent,
@@ -2439,5 +2593,125 @@ mod tests {
     fn bot_is_send_and_sync() {
         assert_send_sync::<Bot>();
         assert_send_sync::<Session>();
+    }
+
+    /// A bot where "how long does it take?" is unclear on its own (delivery or refund).
+    fn follow_up_bot() -> Bot {
+        let mut content = empty_content(Language::En);
+        content.intents = vec![
+            intent_in(
+                Language::En,
+                "delivery_cost",
+                &[
+                    "how much is delivery",
+                    "delivery price",
+                    "what does shipping cost",
+                ],
+                "14.99.",
+            ),
+            intent_in(
+                Language::En,
+                "delivery_time",
+                &[
+                    "how long does delivery take",
+                    "how many days does delivery take",
+                    "when will the delivery come",
+                ],
+                "1-3 days.",
+            ),
+            intent_in(
+                Language::En,
+                "refund_time",
+                &[
+                    "how long does a refund take",
+                    "how many days does a refund take",
+                    "when will the refund come",
+                ],
+                "14 days.",
+            ),
+        ];
+        Bot::from_content(content).expect("compiles")
+    }
+
+    #[test]
+    fn a_short_unclear_question_is_read_with_the_topic_just_answered() {
+        let bot = follow_up_bot();
+        let question = "how long does it take?";
+        // On its own: unclear.
+        let d = bot.respond(&mut Session::new(), question);
+        assert_ne!(d.kind(), DecisionKind::Answer, "{d:?}");
+        // After a delivery question: delivery.
+        let mut s = Session::new();
+        assert_eq!(
+            bot.respond(&mut s, "how much is delivery").intent(),
+            Some("delivery_cost")
+        );
+        assert_eq!(s.topic().map(|t| t.intent.as_str()), Some("delivery_cost"));
+        match bot.respond(&mut s, question) {
+            Decision::Answer(a) => {
+                assert_eq!(a.intent, "delivery_time");
+                assert_eq!(
+                    a.explanation.follow_up_of.as_deref(),
+                    Some("how much is delivery")
+                );
+                assert!(
+                    a.explanation.rule.starts_with("follow-up:"),
+                    "{}",
+                    a.explanation.rule
+                );
+            }
+            d => panic!("expected an answer, got {d:?}"),
+        }
+        // The topic's words now include the follow-up.
+        assert_eq!(
+            s.topic().map(|t| t.text.as_str()),
+            Some("how much is delivery how long does it take?")
+        );
+        // A clear new question is answered on its own, not as a follow-up.
+        let mut s = Session::new();
+        bot.respond(&mut s, "how much is delivery");
+        match bot.respond(&mut s, "how long does a refund take") {
+            Decision::Answer(a) => {
+                assert_eq!(a.intent, "refund_time");
+                assert_eq!(a.explanation.follow_up_of, None);
+            }
+            d => panic!("expected an answer, got {d:?}"),
+        }
+    }
+
+    #[test]
+    fn the_topic_expires_and_is_dropped_on_hand_back() {
+        let bot = follow_up_bot();
+        let question = "how long does it take?";
+        let mut s = Session::new();
+        bot.respond(&mut s, "how much is delivery");
+        bot.respond(&mut s, "zzz");
+        bot.respond(&mut s, "qqq");
+        assert!(s.topic().is_none());
+        assert_ne!(bot.respond(&mut s, question).kind(), DecisionKind::Answer);
+        let mut s = Session::new();
+        bot.respond(&mut s, "how much is delivery");
+        bot.respond(&mut s, "zzz");
+        assert!(
+            s.topic().is_some(),
+            "one message in between keeps the topic"
+        );
+        s.hand_back();
+        assert!(s.topic().is_none());
+        assert_ne!(bot.respond(&mut s, question).kind(), DecisionKind::Answer);
+    }
+
+    #[test]
+    fn sessions_saved_before_topics_still_load() {
+        let mut s = Session::new();
+        let bot = follow_up_bot();
+        bot.respond(&mut s, "how much is delivery");
+        let mut json: serde_json::Value = serde_json::to_value(&s).expect("serialises");
+        assert!(json.get("topic").is_some());
+        let back: Session = serde_json::from_value(json.clone()).expect("loads");
+        assert_eq!(back, s);
+        json.as_object_mut().expect("object").remove("topic");
+        let old: Session = serde_json::from_value(json).expect("loads without a topic");
+        assert!(old.topic().is_none());
     }
 }

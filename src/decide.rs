@@ -303,6 +303,11 @@ pub struct Explanation {
     /// does not want").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<String>,
+    /// A short follow-up question that was unclear on its own ("how long does it take?")
+    /// was read together with the words that asked for the conversation's topic: those
+    /// words, as written (see [`crate::session::Topic`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_of: Option<String>,
     /// The best candidates, best first (the second is the runner-up).
     pub candidates: Vec<ScoredIntent>,
     /// The rule that decided, in words.

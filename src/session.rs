@@ -2,7 +2,8 @@
 //!
 //! A [`Session`] holds everything the bot needs to remember between two messages of one
 //! customer: the language, misses in a row, a pending clarification, the follow-up
-//! context, values captured so far, the transcript, and whether a human has taken over.
+//! context, the topic short follow-up questions are read with, values captured so far,
+//! the transcript, and whether a human has taken over.
 //! The host stores it wherever it likes (memory, Redis, a database row) between messages.
 
 use std::collections::BTreeMap;
@@ -55,6 +56,27 @@ pub struct PendingClarification {
     pub options: Vec<String>,
 }
 
+/// How many customer messages after it a topic still frames a short follow-up question
+/// (1: only the next message; 2: also the one after a clarification or small talk).
+pub(crate) const TOPIC_TURNS: u32 = 2;
+
+/// The topic the conversation is on: the last topic the bot answered, with the customer's
+/// words that asked for it. A short question that is unclear on its own ("how long does it
+/// take?", "a ile to kosztuje?") is read together with those words.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Topic {
+    /// The intent answered.
+    pub intent: String,
+    /// The customer's words that asked for it (for a picked clarification option, the
+    /// message that was clarified; for a follow-up, the words it was read with and the
+    /// follow-up).
+    pub text: String,
+    /// The language of those words.
+    pub language: Language,
+    /// The customer message (1-based) that was answered.
+    pub turn: u32,
+}
+
 /// The state of one conversation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Session {
@@ -66,6 +88,8 @@ pub struct Session {
     pub(crate) transcript: Vec<TranscriptEntry>,
     pub(crate) with_human: bool,
     pub(crate) turns: u32,
+    #[serde(default)]
+    pub(crate) topic: Option<Topic>,
 }
 
 impl Session {
@@ -92,6 +116,19 @@ impl Session {
     /// The intent that set the current follow-up context, if any.
     pub fn context(&self) -> Option<&str> {
         self.context.as_deref()
+    }
+
+    /// The topic the conversation is on, if a topic was answered recently enough to frame
+    /// the next message (see [`Topic`]).
+    pub fn topic(&self) -> Option<&Topic> {
+        self.topic_for(self.turns.saturating_add(1))
+    }
+
+    /// The topic that frames customer message `turn` (1-based), if any.
+    pub(crate) fn topic_for(&self, turn: u32) -> Option<&Topic> {
+        self.topic
+            .as_ref()
+            .filter(|t| turn.saturating_sub(t.turn) <= TOPIC_TURNS)
     }
 
     /// Values captured from messages or passed in by the host.
@@ -127,6 +164,7 @@ impl Session {
         self.misses = 0;
         self.pending = None;
         self.context = None;
+        self.topic = None;
     }
 
     pub(crate) fn record(&mut self, entry: TranscriptEntry) {

@@ -118,6 +118,12 @@ fn explain_tree(x: &Explanation) -> String {
     for r in &x.rejected {
         let _ = writeln!(s, "  not wanted (left out of the search): \"{r}\"");
     }
+    if let Some(earlier) = &x.follow_up_of {
+        let _ = writeln!(
+            s,
+            "  follow-up: read with the topic's words \"{earlier}\" (candidates below are of the message alone)"
+        );
+    }
     for (k, c) in x.candidates.iter().enumerate() {
         let role = match k {
             0 => "best",
