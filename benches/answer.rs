@@ -189,6 +189,28 @@ fn bundled(c: &mut Criterion) {
             b.iter(|| bot.respond(&mut Session::new(), black_box(message)))
         });
     }
+    // A short question unclear on its own, right after a topic: read a second time with
+    // the topic's words. The session is cloned outside the timing.
+    let mut on_topic = Session::new();
+    let first = bot.respond(&mut on_topic, "do you ship to Latvia?");
+    assert_eq!(first.intent(), Some("delivery_abroad"));
+    let follow_up = "how long does it take?";
+    let d = bot.respond(&mut on_topic.clone(), follow_up);
+    assert!(
+        d.kind() == DecisionKind::Answer
+            && d.explanation().is_some_and(|x| x.follow_up_of.is_some()),
+        "{d:?}"
+    );
+    g.bench_function("en/follow_up", |b| {
+        b.iter_batched_ref(
+            || on_topic.clone(),
+            |s| bot.respond(s, black_box(follow_up)),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    g.bench_function("en/follow_up_alone", |b| {
+        b.iter(|| bot.respond(&mut Session::new(), black_box(follow_up)))
+    });
     g.finish();
 }
 

@@ -117,6 +117,11 @@ fn hostile_messages_get_a_decision_without_panicking() {
     for c in cases {
         let mut s = Session::new();
         let d = bot().respond(&mut s, c);
+        // The same message as a follow-up of a topic.
+        let mut on_topic = Session::new();
+        let _ = bot().respond(&mut on_topic, "where is my parcel?");
+        let f = bot().respond(&mut on_topic, c);
+        assert!((0.0..=1.0).contains(&f.confidence()), "{c:.40}");
         assert!((0.0..=1.0).contains(&d.confidence()), "{c:.40}");
         assert!(serde_json::to_string(&d).is_ok());
         assert!(s
@@ -245,6 +250,24 @@ proptest! {
             for c in &x.corrections {
                 prop_assert!(c.start <= c.end && c.end <= text.len());
                 prop_assert!(text.is_char_boundary(c.start) && text.is_char_boundary(c.end));
+            }
+        }
+    }
+
+    /// A conversation on a topic followed by any short messages (each may be read as a
+    /// follow-up of the topic): no panic, confidences in range, and the topic's words,
+    /// which grow with every follow-up, stay within the message limit.
+    #[test]
+    fn follow_ups_never_panic_and_the_topic_stays_bounded(
+        messages in proptest::collection::vec("(\\PC{0,40}|how long|a ile to kosztuje\\?|и когда|un cik) ?", 1..12)
+    ) {
+        let mut s = Session::new();
+        let _ = bot().respond(&mut s, "do you ship to Latvia?");
+        for m in &messages {
+            let d = bot().respond(&mut s, m);
+            prop_assert!((0.0..=1.0).contains(&d.confidence()));
+            if let Some(t) = s.topic() {
+                prop_assert!(t.text.len() <= faqbot::DEFAULT_MAX_MESSAGE_BYTES);
             }
         }
     }
