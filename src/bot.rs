@@ -1308,9 +1308,11 @@ impl Bot {
     /// Reads a short message that is unclear on its own with the words that asked for the
     /// conversation's topic ("do you ship to Latvia?" + "how long does it take?").
     ///
-    /// Only the intents the message itself makes plausible compete (at least half the
-    /// clarify threshold, not small talk), so a new question is never turned into the old
-    /// topic. They are ranked by the average of their confidence on the message alone and
+    /// Only the intents the message itself makes plausible compete (at least a quarter of
+    /// the clarify threshold, not small talk), so a new question is never turned into the
+    /// old topic, nor "ok" into the topic again. (Half the clarify threshold, tried first,
+    /// left "is it free?" after a return question on a knife-edge: 0.21, then 0.19 after
+    /// unrelated examples were added elsewhere.) They are ranked by the average of their confidence on the message alone and
     /// on the combined words: the earlier words carry the topic ("delivery"), the message
     /// the aspect ("how long"), and neither decides on its own — on the combined words
     /// alone the intent just answered would win most follow-ups, its words being all
@@ -1325,13 +1327,15 @@ impl Bot {
     ) -> Option<FollowUp> {
         let t = self.thresholds;
         let topic = session.topic_for(session.turns)?;
+        // A message of function words alone ("and?", "a co?") has nothing to choose with.
         if topic.language != turn.lang
             || turn.analyzed.len() > FOLLOW_UP_MAX_WORDS
             || !turn.rejected.is_empty()
+            || turn.analyzed.iter().all(|w| w.stop)
         {
             return None;
         }
-        let floor = t.clarify * 0.5;
+        let floor = t.clarify * 0.25;
         let plausible: Vec<&ScoredIntent> = candidates
             .iter()
             .filter(|c| c.confidence >= floor)
