@@ -1312,13 +1312,15 @@ impl Bot {
     /// the clarify threshold, not small talk), so a new question is never turned into the
     /// old topic, nor "ok" into the topic again. (Half the clarify threshold, tried first,
     /// left "is it free?" after a return question on a knife-edge: 0.21, then 0.19 after
-    /// unrelated examples were added elsewhere.) They are ranked by the average of their confidence on the message alone and
-    /// on the combined words: the earlier words carry the topic ("delivery"), the message
-    /// the aspect ("how long"), and neither decides on its own — on the combined words
-    /// alone the intent just answered would win most follow-ups, its words being all
-    /// there. The best is answered when it reaches the answer threshold on the combined
-    /// words and its average leads the runner-up's by the margin; otherwise the message
-    /// is decided on its own, as before.
+    /// unrelated examples were added elsewhere.)
+    ///
+    /// They are ranked by the average of their confidence on the message alone and on the
+    /// combined words: the earlier words carry the topic ("delivery"), the message the
+    /// aspect ("how long"), and neither decides on its own — on the combined words alone
+    /// the intent just answered would win most follow-ups, its words being all there. The
+    /// best is answered when it reaches the answer threshold on the combined words and its
+    /// average leads the runner-up's by the margin; otherwise the message is decided on
+    /// its own, as before.
     fn follow_up(
         &self,
         session: &Session,
