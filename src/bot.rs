@@ -23,10 +23,10 @@ use crate::hours::Hours;
 use crate::index::{self, Correction, Index, IndexInput, IntentHit};
 use crate::lang::LanguageDetector;
 use crate::model::{Content, IntentDef, Language, Settings, Thresholds};
-use crate::reject;
 use crate::rules::{self, MsgWord, PhraseMatcher};
 use crate::score::Evidence;
 use crate::session::{PendingClarification, Session, Speaker, Topic, TranscriptEntry};
+use crate::{parts, reject};
 
 /// Messages longer than this many bytes are cut (at a character boundary) before
 /// analysis: a customer question is never this long, and it bounds the work per message.
@@ -280,6 +280,18 @@ impl Turn<'_> {
     }
 }
 
+/// One part of a message asking several questions, answered on its own (see
+/// [`Bot::several`]).
+struct Part<'a> {
+    range: std::ops::Range<usize>,
+    intent: String,
+    confidence: f32,
+    second: f32,
+    turn: Turn<'a>,
+    candidates: Vec<ScoredIntent>,
+    captured: BTreeMap<String, String>,
+}
+
 /// A finished turn's analysis buffers up to this size are kept for the next turn on the
 /// thread; a huge message's are freed.
 const SPARE_ANALYZED_MAX_BYTES: usize = 64 * 1024;
@@ -513,8 +525,22 @@ impl Bot {
             kind: Some(decision.kind()),
             intent: decision.intent().map(str::to_string),
             confidence: Some(decision.confidence()),
-            at,
+            at: at.clone(),
         });
+        // The answers to the message's other questions are replies of their own.
+        if let Decision::Answer(a) = &decision {
+            for more in &a.also {
+                session.record(TranscriptEntry {
+                    turn: session.turns,
+                    from: Speaker::Bot,
+                    text: more.text.clone(),
+                    kind: Some(DecisionKind::Answer),
+                    intent: Some(more.intent.clone()),
+                    confidence: Some(more.confidence),
+                    at: at.clone(),
+                });
+            }
+        }
         decision
     }
 
@@ -1034,6 +1060,7 @@ impl Bot {
                 Vec::new()
             },
             follow_up_of: None,
+            part: None,
             candidates,
             rule,
         }
@@ -1117,23 +1144,16 @@ impl Bot {
         // Nor does a general intent compete with the plausible intent that refines it
         // (ranked after it for that reason).
         let is_low = |c: &ScoredIntent| self.intent(&c.intent).is_some_and(|i| i.def.low_priority);
-        let top_low = top.is_some_and(is_low);
-        let refined: Vec<&str> = candidates
-            .iter()
-            .filter(|c| c.confidence >= t.clarify)
-            .filter_map(|c| self.intent(&c.intent)?.refines)
-            .filter_map(|g| inner.intents.get(g as usize))
-            .map(|g| g.def.id.value.as_str())
-            .collect();
-        let competes =
-            |c: &&ScoredIntent| (top_low || !is_low(c)) && !refined.contains(&&*c.intent);
-        let second_conf = candidates
-            .iter()
-            .skip(1)
-            .find(competes)
-            .map_or(0.0, |c| c.confidence);
+        let (refined, second_conf) = self.runner_up(&candidates);
         let verdict = decide::verdict(&t, top_conf, second_conf);
-        // 5. A short question unclear on its own, right after a topic was answered ("how
+        // 5. A message asking several questions ("where is my order? and how do I return
+        // a jacket?"): each answered.
+        if turn.rejected.is_empty() {
+            if let Some(d) = self.several(session, turn, now, &candidates) {
+                return d;
+            }
+        }
+        // 6. A short question unclear on its own, right after a topic was answered ("how
         // long does it take?" after "do you ship to Latvia?"): read with the words that
         // asked for the topic.
         if verdict != DecisionKind::Answer {
@@ -1303,6 +1323,131 @@ impl Bot {
                 })
             }
         }
+    }
+
+    /// The general intents that step aside for a plausible candidate refining them, and
+    /// the confidence of the runner-up that competes with the best candidate: small talk
+    /// does not compete with a real topic (it was ranked after it for that reason), nor
+    /// a general intent with the plausible intent that refines it.
+    fn runner_up<'c>(&'c self, candidates: &'c [ScoredIntent]) -> (Vec<&'c str>, f32) {
+        let t = self.thresholds;
+        let is_low = |c: &ScoredIntent| self.intent(&c.intent).is_some_and(|i| i.def.low_priority);
+        let top_low = candidates.first().is_some_and(is_low);
+        let refined: Vec<&str> = candidates
+            .iter()
+            .filter(|c| c.confidence >= t.clarify)
+            .filter_map(|c| self.intent(&c.intent)?.refines)
+            .filter_map(|g| self.inner.intents.get(g as usize))
+            .map(|g| g.def.id.value.as_str())
+            .collect();
+        let second = candidates
+            .iter()
+            .skip(1)
+            .find(|c| (top_low || !is_low(c)) && !refined.contains(&&*c.intent))
+            .map_or(0.0, |c| c.confidence);
+        (refined, second)
+    }
+
+    /// Answers a message that asks several questions, each on its own: the message is cut
+    /// into parts ([`crate::parts`]), each part is ranked alone, and when at least two
+    /// parts are answered on their own (the answer threshold and margin, as for a whole
+    /// message) with different topics, each of those is answered, in the order asked.
+    /// Small talk, intents handed to a human and intents that only answer a context do
+    /// not count: "hi! where is my order?" is one question. Otherwise `None`, and the
+    /// message is decided as a whole.
+    fn several(
+        &self,
+        session: &mut Session,
+        turn: &Turn<'_>,
+        now: Option<Timestamp>,
+        whole: &[ScoredIntent],
+    ) -> Option<Decision> {
+        let t = self.thresholds;
+        let ranges = parts::split(turn.text, &turn.analyzed, turn.lang);
+        if ranges.is_empty() {
+            return None;
+        }
+        // (part's byte range, its turn, intent, confidence, runner-up, candidates, values)
+        let mut answered = Vec::with_capacity(ranges.len());
+        for range in ranges {
+            let mut part = self.prepare(
+                session,
+                Input {
+                    text: &turn.text[range.clone()],
+                    language: Some(turn.lang),
+                    now: None,
+                },
+            );
+            part.lang_source = turn.lang_source;
+            let (ranked, captured) = self.rank_turn(session, &part);
+            let Some(top) = ranked.first() else { continue };
+            let (_, second) = self.runner_up(&ranked);
+            let topic = self
+                .intent(&top.intent)
+                .is_some_and(|i| !i.def.low_priority && !i.def.human_only && i.context.is_empty());
+            if !topic || decide::verdict(&t, top.confidence, second) != DecisionKind::Answer {
+                continue;
+            }
+            if answered.iter().any(|a: &Part<'_>| a.intent == top.intent) {
+                continue;
+            }
+            answered.push(Part {
+                range,
+                intent: top.intent.clone(),
+                confidence: top.confidence,
+                second,
+                turn: part,
+                candidates: ranked,
+                captured,
+            });
+        }
+        if answered.len() < 2 {
+            return None;
+        }
+        // The whole message must agree: its best topic is one of the parts' answers.
+        // A story and its question ("I made a transfer 12 hours ago. | Why is it still
+        // pending?") reads, as a whole, as a third intent that neither part says alone.
+        let whole_best = whole
+            .iter()
+            .find(|c| self.intent(&c.intent).is_some_and(|i| !i.def.low_priority));
+        if !whole_best.is_some_and(|b| answered.iter().any(|a| a.intent == b.intent)) {
+            return None;
+        }
+        let count = answered.len();
+        let mut answers = Vec::with_capacity(count);
+        for (k, p) in answered.into_iter().enumerate() {
+            let rule = format!(
+                "several questions: part {} of {count}, confidence {} >= {} and {} ahead of the runner-up (margin {})",
+                k + 1,
+                Fixed2(p.confidence),
+                Fixed2(t.answer),
+                Fixed2(p.confidence - p.second),
+                Fixed2(t.margin)
+            );
+            let d = self.answer(
+                session,
+                &p.turn,
+                now,
+                &p.intent,
+                p.confidence,
+                p.candidates,
+                p.captured,
+                rule,
+            );
+            let Decision::Answer(mut a) = d else {
+                // Not reached: the intents were chosen to answer.
+                return Some(d);
+            };
+            a.explanation.part = Some(p.turn.text.to_string());
+            for c in &mut a.explanation.corrections {
+                c.start += p.range.start;
+                c.end += p.range.start;
+            }
+            answers.push(a);
+        }
+        let mut first = answers.remove(0);
+        first.also = answers;
+        Some(Decision::Answer(first))
     }
 
     /// Reads a short message that is unclear on its own with the words that asked for the
@@ -1542,6 +1687,7 @@ impl Bot {
             values: session.values.clone(),
             follow_ups,
             explanation: self.explanation(turn, candidates, rule),
+            also: Vec::new(),
         })
     }
 

@@ -87,6 +87,12 @@ pub struct Answer {
     pub follow_ups: Vec<Choice>,
     /// Why.
     pub explanation: Explanation,
+    /// The answers to the message's other questions, in the order asked: "where is my
+    /// order? and how do I return a jacket?" is answered `order_status` here and
+    /// `return_item` in `also`. Show each as its own reply. Empty for a message that asks
+    /// one thing; the answers in it have none themselves.
+    #[serde(default)]
+    pub also: Vec<Answer>,
 }
 
 /// A clarification question.
@@ -308,6 +314,11 @@ pub struct Explanation {
     /// words, as written (see [`crate::session::Topic`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up_of: Option<String>,
+    /// The message asked more than one question and this answer is to one of them: the
+    /// part of the message it answers, as written (see [`Answer::also`]). Typo
+    /// corrections' offsets count from the start of the whole message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
     /// The best candidates, best first (the second is the runner-up).
     pub candidates: Vec<ScoredIntent>,
     /// The rule that decided, in words.

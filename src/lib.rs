@@ -88,6 +88,7 @@ pub mod load;
 mod load_cases;
 pub mod model;
 pub mod normalize;
+mod parts;
 mod reject;
 pub mod report;
 mod rules;

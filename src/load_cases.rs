@@ -64,6 +64,8 @@ struct RawTurn {
     options: Vec<String>,
     #[serde(default)]
     agents_available: Option<bool>,
+    #[serde(default)]
+    also: Option<Vec<String>>,
 }
 
 fn pos(file: &Arc<Path>, line: u64, column: u64) -> Option<Pos> {
@@ -121,6 +123,7 @@ fn turn(
         department: r.department,
         options: r.options,
         agents_available: r.agents_available,
+        also: r.also,
         pos: at,
     }
 }

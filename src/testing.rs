@@ -22,7 +22,9 @@
 //!
 //! Expectations other than `expect` are optional: `intent`, `language`, `text_contains`
 //! (a substring of the reply, compared case-insensitively), `reason`, `department`,
-//! `options` (intents that must be among the clarify options), `agents_available`. A turn
+//! `options` (intents that must be among the clarify options), `agents_available`, `also`
+//! (the intents answered besides `intent` when the message asks several questions, in
+//! order; `also: []` checks that only one was answered). A turn
 //! may set `lang` (force the language) and `now` (the clock); a turn `hand_back: true`
 //! hands the session back from the human agent and expects nothing.
 //!
@@ -84,6 +86,11 @@ pub struct TestTurn {
     pub options: Vec<String>,
     /// Expected availability of agents on escalation.
     pub agents_available: Option<bool>,
+    /// The intents expected to be answered besides `intent`, in order (see
+    /// [`crate::decide::Answer::also`]); `Some(vec![])`: no other answer. Unchecked when
+    /// `None`.
+    #[serde(default)]
+    pub also: Option<Vec<String>>,
     /// Where the turn is written.
     pub pos: Option<Pos>,
 }
@@ -135,7 +142,13 @@ pub struct Report {
 
 fn describe(d: &Decision) -> String {
     match d {
-        Decision::Answer(a) => format!("answer {} ({:.2})", a.intent, a.confidence),
+        Decision::Answer(a) => {
+            let mut s = format!("answer {} ({:.2})", a.intent, a.confidence);
+            for m in &a.also {
+                s.push_str(&format!(" + {} ({:.2})", m.intent, m.confidence));
+            }
+            s
+        }
         Decision::Clarify(c) => format!(
             "clarify [{}] ({:.2})",
             c.options
@@ -218,6 +231,19 @@ pub fn check_turn(turn: &TestTurn, d: &Decision) -> Vec<String> {
                 }
             }
             _ => problems.push("expected an escalation".to_string()),
+        }
+    }
+    if let Some(expected) = &turn.also {
+        let got: Vec<&str> = match d {
+            Decision::Answer(a) => a.also.iter().map(|m| m.intent.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        if got != *expected {
+            problems.push(format!(
+                "expected also [{}], got [{}]",
+                expected.join(", "),
+                got.join(", ")
+            ));
         }
     }
     if !turn.options.is_empty() {

@@ -61,3 +61,22 @@ fn yaml_cases_and_conversations_pass() {
         failures.len()
     );
 }
+
+/// The `also` expectation fails when the other answers differ, in content or in order.
+#[test]
+fn the_also_expectation_checks_the_other_answers_in_order() {
+    let bot = faqbot::Bot::from_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/intents"))
+        .unwrap_or_else(|e| panic!("cannot load intents/: {e}"));
+    let text = "cases:\n  - { say: \"where is my order? and how can I return shoes?\", also: [return_item] }\n  - { say: \"where is my order? and how can I return shoes?\", also: [] }\n  - { say: \"where is my order? and how can I return shoes?\", also: [return_item, refund_time] }\n  - { say: \"where is my order?\", also: [return_item] }\n";
+    let file = faqbot::testing::parse(Path::new("also.yaml"), text).expect("parses");
+    let report = faqbot::testing::run(&bot, &file);
+    assert_eq!(report.turns, 4);
+    let failed: Vec<&str> = report.failures.iter().map(|f| f.say.as_str()).collect();
+    assert_eq!(failed.len(), 3, "{:?}", report.failures);
+    assert!(
+        report.failures[0].problems[0].contains("expected also []"),
+        "{:?}",
+        report.failures[0]
+    );
+    assert!(failed.contains(&"where is my order?"));
+}

@@ -202,6 +202,51 @@ fn typo_corrections_are_reported() {
 }
 
 #[test]
+fn a_message_asking_two_things_gets_both_answers_in_order() {
+    let text = "where is my order? and how do I return a jakcet?";
+    let mut s = Session::new();
+    let d = bot().respond(&mut s, text);
+    let Decision::Answer(a) = &d else {
+        panic!("{d:?}")
+    };
+    assert_eq!(a.intent, "order_status");
+    let also: Vec<&str> = a.also.iter().map(|m| m.intent.as_str()).collect();
+    assert_eq!(also, ["return_item"]);
+    assert!(a.also[0].also.is_empty());
+    // Each answer explains its own part; corrections point into the whole message.
+    assert_eq!(
+        a.explanation.part.as_deref().map(str::trim),
+        Some("where is my order?")
+    );
+    let second = &a.also[0].explanation;
+    assert_eq!(
+        second.part.as_deref().map(str::trim),
+        Some("and how do I return a jakcet?")
+    );
+    let c = second
+        .corrections
+        .iter()
+        .find(|c| c.to == "jacket")
+        .expect("jakcet is corrected");
+    assert_eq!(&text[c.start..c.end], "jakcet");
+    // The transcript has every reply; the topic is the last question's.
+    let replies: Vec<Option<&str>> = s
+        .transcript()
+        .iter()
+        .filter(|e| e.from == faqbot::session::Speaker::Bot)
+        .map(|e| e.intent.as_deref())
+        .collect();
+    assert_eq!(replies, [Some("order_status"), Some("return_item")]);
+    assert_eq!(s.topic().map(|t| t.intent.as_str()), Some("return_item"));
+    // One question with "and" in it is one answer.
+    let d = ask("can I pay by card and blik?");
+    assert!(
+        matches!(&d, Decision::Answer(a) if a.also.is_empty()),
+        "{d:?}"
+    );
+}
+
+#[test]
 fn session_survives_a_json_round_trip() {
     let mut s = Session::new();
     bot().respond(&mut s, "zamówienie 123456");
@@ -250,6 +295,40 @@ proptest! {
             for c in &x.corrections {
                 prop_assert!(c.start <= c.end && c.end <= text.len());
                 prop_assert!(text.is_char_boundary(c.start) && text.is_char_boundary(c.end));
+            }
+        }
+    }
+
+    /// Messages of several parts (random text and questions around sentence ends,
+    /// commas and joining words): no panic, every answer's part is a piece of the
+    /// message, corrections point into it, and there are at most four answers.
+    #[test]
+    fn messages_of_several_parts_never_panic(
+        pieces in proptest::collection::vec(
+            "(\\PC{0,30}|where is my order|ile kosztuje dostawa|как вернуть товар|kur ir mans pasūtījums)",
+            1..7,
+        ),
+        seps in proptest::collection::vec("(\\? |, |\\. | and | i | и | un |\n)", 6),
+    ) {
+        let mut text = String::new();
+        for (k, p) in pieces.iter().enumerate() {
+            if k > 0 {
+                text.push_str(&seps[k - 1]);
+            }
+            text.push_str(p);
+        }
+        let d = bot().respond(&mut Session::new(), &text);
+        if let Decision::Answer(a) = &d {
+            prop_assert!(a.also.len() < 4);
+            for m in std::iter::once(a).chain(&a.also) {
+                prop_assert!((0.0..=1.0).contains(&m.confidence));
+                if let Some(p) = &m.explanation.part {
+                    prop_assert!(text.contains(p.as_str()));
+                }
+                for c in &m.explanation.corrections {
+                    prop_assert!(c.start <= c.end && c.end <= text.len());
+                    prop_assert!(text.is_char_boundary(c.start) && text.is_char_boundary(c.end));
+                }
             }
         }
     }

@@ -15,6 +15,10 @@
 //! - `oos_precision`: of all questions that got no answer, the share that were out of
 //!   scope (`null` without oos data);
 //! - `clarify_rate`: questions answered with a clarification;
+//! - `several_rate`: questions answered as asking several things (an answer with more
+//!   answers in `also`); each dataset question asks one, so these are messages cut where
+//!   they should not be. Such a question counts as answered with its first answer, and
+//!   its ranked candidates are those of the whole question (`Bot::rank`, not timed);
 //! - `clarify_contains_right`: of the clarifications for in-scope questions, the share
 //!   whose options include the right intent (`null` when there were none);
 //! - `build_ms`, `median_us`, `p99_us`: compile time of the bot and time per question
@@ -250,6 +254,8 @@ pub(crate) struct Outcome {
     pub options: Vec<String>,
     /// Time of the respond call in microseconds.
     pub micros: f64,
+    /// Answered as several questions (`Answer::also` not empty).
+    pub several: bool,
 }
 
 impl Outcome {
@@ -280,6 +286,7 @@ impl Outcome {
         let candidates = d.explanation().map_or(&[][..], |e| &e.candidates[..]);
         let ranked: Vec<String> = candidates.iter().map(|c| c.intent.clone()).collect();
         let confidence = candidates.first().map_or(0.0, |c| c.confidence);
+        let several = matches!(d, Decision::Answer(a) if !a.also.is_empty());
         let (answered, options) = match d {
             Decision::Answer(a) => (Some(a.intent.clone()), Vec::new()),
             Decision::Clarify(c) => (None, c.options.iter().map(|o| o.intent.clone()).collect()),
@@ -293,6 +300,7 @@ impl Outcome {
             answered,
             options,
             micros,
+            several,
         }
     }
 }
@@ -308,6 +316,7 @@ pub(crate) struct Metrics {
     pub oos_recall: Option<f64>,
     pub oos_precision: Option<f64>,
     pub clarify_rate: f64,
+    pub several_rate: f64,
     pub clarify_contains_right: Option<f64>,
     pub median_us: f64,
     pub p99_us: f64,
@@ -427,6 +436,10 @@ pub(crate) fn metrics(outcomes: &[Outcome]) -> Metrics {
         oos_recall: (oos > 0).then(|| share(oos_not_answered, oos)),
         oos_precision: (oos > 0).then(|| share(oos_not_answered, not_answered.len())),
         clarify_rate: share(clarify, outcomes.len()),
+        several_rate: share(
+            outcomes.iter().filter(|o| o.several).count(),
+            outcomes.len(),
+        ),
         clarify_contains_right: (!inscope_clarify.is_empty())
             .then(|| share(clarify_right, inscope_clarify.len())),
         median_us: quantile(&times, 0.5),
@@ -599,7 +612,14 @@ pub(crate) fn answer_split(bot: &Bot, records: &[&Record]) -> Vec<Outcome> {
             let d = bot.respond_with(&mut session, input);
             let micros = start.elapsed().as_secs_f64() * 1e6;
             let expected = (r.intent != OOS).then(|| r.intent.clone());
-            Outcome::from_decision(expected, &d, micros)
+            let mut o = Outcome::from_decision(expected, &d, micros);
+            if o.several {
+                // The decision explains its first part; top-1 is of the whole question.
+                let ranked = bot.rank(&r.text, Some(r.lang));
+                o.confidence = ranked.first().map_or(0.0, |c| c.confidence);
+                o.ranked = ranked.into_iter().map(|c| c.intent).collect();
+            }
+            o
         })
         .collect()
 }
@@ -673,6 +693,7 @@ pub(crate) fn run(args: EvalArgs) -> Result<ExitCode> {
         "oos_precision": m.oos_precision,
         "clarify_rate": m.clarify_rate,
         "clarify_contains_right": m.clarify_contains_right,
+        "several_rate": m.several_rate,
         "build_ms": build_ms,
         "median_us": m.median_us,
         "p99_us": m.p99_us,
@@ -752,6 +773,7 @@ pub(crate) fn table(report: &Value, m: &Metrics, t: &Thresholds) -> String {
             "clarify options contain the right intent",
             pct(m.clarify_contains_right),
         ),
+        ("answered as several questions", pct(Some(m.several_rate))),
         (
             "right intent among the first 2 / 3 / 5",
             m.recall_at
@@ -843,6 +865,7 @@ mod tests {
             answered: (kind == DecisionKind::Answer).then(|| top.unwrap_or("").to_string()),
             options: options.iter().map(|s| s.to_string()).collect(),
             micros,
+            several: false,
         }
     }
 

@@ -31,6 +31,13 @@ pub(crate) fn flat_json(d: &Decision, explain: bool) -> Value {
     obj.entry("department").or_insert(Value::Null);
     if !explain {
         obj.remove("explanation");
+        if let Some(Value::Array(also)) = obj.get_mut("also") {
+            for a in also {
+                if let Value::Object(a) = a {
+                    a.remove("explanation");
+                }
+            }
+        }
     }
     Value::Object(obj)
 }
@@ -99,6 +106,12 @@ pub(crate) fn plain(d: &Decision, explain: bool) -> String {
             s.push_str(&explain_tree(x));
         }
     }
+    // The answers to the message's other questions, each as a reply of its own.
+    if let Decision::Answer(a) = d {
+        for more in &a.also {
+            s.push_str(&plain(&Decision::Answer(more.clone()), explain));
+        }
+    }
     s
 }
 
@@ -117,6 +130,13 @@ fn explain_tree(x: &Explanation) -> String {
     }
     for r in &x.rejected {
         let _ = writeln!(s, "  not wanted (left out of the search): \"{r}\"");
+    }
+    if let Some(part) = &x.part {
+        let _ = writeln!(
+            s,
+            "  part: \"{}\" (one of the message's questions)",
+            part.trim()
+        );
     }
     if let Some(earlier) = &x.follow_up_of {
         let _ = writeln!(
