@@ -20,6 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("anna", "dzień dobry, gdzie jest moja paczka?"),
         ("anna", "tak"),
         ("john", "how much is delivery to Riga"),
+        ("john", "can I pay by card? and how do I return shoes?"),
         ("anna", "chcę rozmawiać z konsultantem"),
         ("anna", "halo?"),
     ];
@@ -27,7 +28,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let session = sessions.entry(customer).or_default();
         let decision = bot.respond_with(session, Input::new(text).now(now));
         match &decision {
-            Decision::Answer(a) => println!("{customer}> {text}\n  bot [{}]: {}", a.intent, a.text),
+            Decision::Answer(a) => {
+                println!("{customer}> {text}\n  bot [{}]: {}", a.intent, a.text);
+                // A message asking several things gets one answer per question.
+                for more in &a.also {
+                    println!("  bot [{}]: {}", more.intent, more.text);
+                }
+            }
             Decision::Clarify(c) => println!("{customer}> {text}\n  bot asks: {}", c.text),
             Decision::Escalate(e) => {
                 println!(

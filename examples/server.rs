@@ -166,6 +166,7 @@ async function send(text){
     b.onclick=()=>send(o.label);el.appendChild(document.createElement('br'));el.appendChild(b);
   }
   for (const a of (d.alternatives || [])) { add('bot', '• ' + a); }
+  for (const a of (d.also || [])) { add('bot', a.text); }
 }
 document.getElementById('f').onsubmit = e => {e.preventDefault();const t=document.getElementById('t');if(t.value.trim()){send(t.value);t.value='';}};
 </script></body></html>"#;
