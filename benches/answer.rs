@@ -147,6 +147,18 @@ const BUNDLED: &[(&str, &str, Expect)] = &[
         "I want to cancel order 583920",
         Expect::Answer("cancel_order"),
     ),
+    // Two questions: each part is ranked on its own besides the whole message, and both
+    // are answered (`en/two_questions_first` is the first alone, for the ratio).
+    (
+        "en/two_questions",
+        "where is my order? and how do I return a jacket?",
+        Expect::Answer("order_status"),
+    ),
+    (
+        "en/two_questions_first",
+        "where is my order?",
+        Expect::Answer("order_status"),
+    ),
 ];
 
 fn check(bot: &Bot, name: &str, message: &str, expect: Expect) {

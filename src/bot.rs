@@ -1369,7 +1369,12 @@ impl Bot {
         }
         // (part's byte range, its turn, intent, confidence, runner-up, candidates, values)
         let mut answered = Vec::with_capacity(ranges.len());
-        for range in ranges {
+        let count = ranges.len();
+        for (k, range) in ranges.into_iter().enumerate() {
+            // Two answered parts are needed: stop when the parts left cannot make them.
+            if answered.len() + (count - k) < 2 {
+                return None;
+            }
             let mut part = self.prepare(
                 session,
                 Input {
