@@ -1351,10 +1351,11 @@ impl Bot {
     /// Answers a message that asks several questions, each on its own: the message is cut
     /// into parts ([`crate::parts`]), each part is ranked alone, and when at least two
     /// parts are answered on their own (the answer threshold and margin, as for a whole
-    /// message) with different topics, each of those is answered, in the order asked.
-    /// Small talk, intents handed to a human and intents that only answer a context do
-    /// not count: "hi! where is my order?" is one question. Otherwise `None`, and the
-    /// message is decided as a whole.
+    /// message) with different topics, one of them the best topic of the whole message
+    /// (`whole`, the message's own ranking), each of those is answered, in the order
+    /// asked. Small talk, intents handed to a human and intents that only answer a
+    /// context do not count: "hi! where is my order?" is one question. Otherwise `None`,
+    /// and the message is decided as a whole.
     fn several(
         &self,
         session: &mut Session,
@@ -1367,8 +1368,7 @@ impl Bot {
         if ranges.is_empty() {
             return None;
         }
-        // (part's byte range, its turn, intent, confidence, runner-up, candidates, values)
-        let mut answered = Vec::with_capacity(ranges.len());
+        let mut answered: Vec<Part<'_>> = Vec::with_capacity(ranges.len());
         let count = ranges.len();
         for (k, range) in ranges.into_iter().enumerate() {
             // Two answered parts are needed: stop when the parts left cannot make them.
@@ -1393,7 +1393,7 @@ impl Bot {
             if !topic || decide::verdict(&t, top.confidence, second) != DecisionKind::Answer {
                 continue;
             }
-            if answered.iter().any(|a: &Part<'_>| a.intent == top.intent) {
+            if answered.iter().any(|a| a.intent == top.intent) {
                 continue;
             }
             answered.push(Part {
@@ -1449,6 +1449,17 @@ impl Bot {
                 c.end += p.range.start;
             }
             answers.push(a);
+        }
+        // A "yes" is meant for the answer that invites one ("Would you like to know how
+        // to track the parcel?"), wherever it came among the answers.
+        let invites = |id: &str| {
+            self.inner
+                .intents
+                .iter()
+                .any(|i| i.context.iter().any(|c| c == id))
+        };
+        if let Some(a) = answers.iter().rev().find(|a| invites(&a.intent)) {
+            session.context = Some(a.intent.clone());
         }
         let mut first = answers.remove(0);
         first.also = answers;
