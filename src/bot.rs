@@ -1369,10 +1369,10 @@ impl Bot {
             return None;
         }
         let mut answered: Vec<Part<'_>> = Vec::with_capacity(ranges.len());
-        let count = ranges.len();
+        let parts_count = ranges.len();
         for (k, range) in ranges.into_iter().enumerate() {
             // Two answered parts are needed: stop when the parts left cannot make them.
-            if answered.len() + (count - k) < 2 {
+            if answered.len() + (parts_count - k) < 2 {
                 return None;
             }
             let mut part = self.prepare(

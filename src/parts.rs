@@ -82,6 +82,14 @@ pub(crate) fn split(text: &str, analyzed: &Analyzed, lang: Language) -> Vec<Rang
         return Vec::new();
     }
     let joiners = joiners(lang);
+    // Byte offset where word `k` starts, and where part `i` of `starts` ends (where the
+    // next one starts, or the end of the text).
+    let start_of = |k: usize| analyzed.get(k).map_or(text.len(), |t| t.start);
+    let end_of = |starts: &[(usize, Cut, bool)], i: usize| {
+        starts
+            .get(i + 1)
+            .map_or(text.len(), |&(next, _, _)| start_of(next))
+    };
     // Where each part starts (word index), what cut it there, and whether the part has
     // a content word.
     let mut starts: Vec<(usize, Cut, bool)> = Vec::new();
@@ -136,16 +144,10 @@ pub(crate) fn split(text: &str, analyzed: &Analyzed, lang: Language) -> Vec<Rang
     // block it?"): a comma more often goes on with the same request ("book a flight to
     // Dallas, Minnesota", "i'd like an uber for 6 people, going to walmart"), unless a
     // joining word follows it ("…, and how much is delivery").
-    let end_of = |starts: &[(usize, Cut, bool)], i: usize| {
-        starts
-            .get(i + 1)
-            .and_then(|&(next, _, _)| analyzed.get(next))
-            .map_or(text.len(), |t| t.start)
-    };
     let mut k = 1;
     while k < starts.len() {
         let (first, cut, _) = starts[k];
-        let from = analyzed.get(first).map_or(text.len(), |t| t.start);
+        let from = start_of(first);
         let opens_with_joiner = analyzed
             .get(first)
             .is_some_and(|t| joiners.contains(&t.folded));
@@ -163,16 +165,8 @@ pub(crate) fn split(text: &str, analyzed: &Analyzed, lang: Language) -> Vec<Rang
     }
     let mut parts = Vec::with_capacity(starts.len());
     for (i, &(s, _, _)) in starts.iter().enumerate() {
-        let from = if i == 0 {
-            0
-        } else {
-            analyzed.get(s).map_or(text.len(), |t| t.start)
-        };
-        let to = match starts.get(i + 1) {
-            Some(&(next, _, _)) => analyzed.get(next).map_or(text.len(), |t| t.start),
-            None => text.len(),
-        };
-        parts.push(from..to);
+        let from = if i == 0 { 0 } else { start_of(s) };
+        parts.push(from..end_of(&starts, i));
     }
     parts
 }
