@@ -57,6 +57,15 @@ struct FollowUp {
     combined: String,
 }
 
+/// A fallback suggests the topics at or above this share of the clarify threshold (and
+/// at least half the best candidate's confidence). Measured on CLINC150 val at its tuned
+/// thresholds: of the 55 in-scope questions that fell back, the right intent was
+/// suggested for 31 / 29 / 26 / 16 at 0.5 / 0.75 / 0.8 / 0.9, while the out-of-scope
+/// questions offered something to pick (a clarification or suggestions) rose from 42 %
+/// (no suggestions) to 60 / 73 / 81 / 91 % at 0.9 / 0.8 / 0.75 / 0.5: below 0.75 each
+/// right suggestion costs several out-of-scope ones.
+const SUGGEST_SHARE: f32 = 0.75;
+
 /// How many candidates an explanation lists.
 const EXPLAIN_CANDIDATES: usize = 5;
 /// Examples an intent's general form must answer (see `general_forms`).
@@ -1134,9 +1143,12 @@ impl Bot {
                 }
                 return d;
             }
-            // Not a pick: an unresolved clarification counts as a miss, then the message
-            // is treated as a new question.
-            session.misses = session.misses.saturating_add(1);
+            // Not a pick: an unresolved clarification counts as a miss (a fallback's
+            // suggestions counted theirs already), then the message is treated as a new
+            // question.
+            if !pending.after_miss {
+                session.misses = session.misses.saturating_add(1);
+            }
         }
         // 4. Thresholds.
         // The runner-up that competes with the best: small talk does not compete with a
@@ -1272,6 +1284,7 @@ impl Bot {
                 );
                 session.pending = Some(PendingClarification {
                     options: options.clone(),
+                    after_miss: false,
                 });
                 self.remember(session, &captured);
                 let choices: Vec<Choice> = options
@@ -1309,16 +1322,65 @@ impl Bot {
                         candidates,
                     );
                 }
-                let rule = format!(
+                // The topics the message comes closest to are offered, when some are at
+                // least a little plausible: a pick answers, as a clarification's would.
+                let floor = (t.clarify * SUGGEST_SHARE).max(top_conf * 0.5);
+                let options: Vec<String> = candidates
+                    .iter()
+                    .filter(|c| c.confidence >= floor && !refined.contains(&&*c.intent))
+                    .filter(|c| {
+                        self.intent(&c.intent)
+                            .is_some_and(|i| !i.def.low_priority && i.context.is_empty())
+                    })
+                    .take(3)
+                    .map(|c| c.intent.clone())
+                    .collect();
+                let mut rule = format!(
                     "fallback: best confidence {} below the clarify threshold {}",
                     Fixed2(top_conf),
                     Fixed2(t.clarify)
                 );
+                let mut text = self.message(|m| &m.fallback, turn.lang);
+                let choices: Vec<Choice> = options
+                    .iter()
+                    .map(|id| Choice {
+                        intent: id.clone(),
+                        label: self.label(id, turn.lang),
+                    })
+                    .collect();
+                if !options.is_empty() {
+                    let _ = write!(
+                        rule,
+                        "; suggesting the topics at or above {} ({} of the clarify threshold, half the best)",
+                        Fixed2(floor),
+                        Fixed2(SUGGEST_SHARE)
+                    );
+                    let labels: Vec<&str> = choices.iter().map(|c| c.label.as_str()).collect();
+                    // Only in the customer's language: a default-language prompt would
+                    // switch languages mid-sentence.
+                    text = match inner.settings.messages.suggest.get(&turn.lang) {
+                        Some(ask) => format!("{} {}?", ask.trim_end(), labels.join(" / ")),
+                        None => {
+                            let prompt = self.message(|m| &m.clarify, turn.lang);
+                            format!(
+                                "{} {} {}?",
+                                text.trim_end(),
+                                prompt.trim_end(),
+                                labels.join(" / ")
+                            )
+                        }
+                    };
+                    session.pending = Some(PendingClarification {
+                        options,
+                        after_miss: true,
+                    });
+                }
                 Decision::Fallback(Fallback {
-                    text: self.message(|m| &m.fallback, turn.lang),
+                    text,
                     language: turn.lang,
                     confidence: top_conf,
                     misses: session.misses,
+                    options: choices,
                     explanation: self.explanation(turn, candidates, rule),
                 })
             }
@@ -1633,6 +1695,7 @@ impl Bot {
                 language: turn.lang,
                 confidence: 0.0,
                 misses: session.misses,
+                options: Vec::new(),
                 explanation: self.explanation(turn, candidates, rule),
             });
         };
@@ -1650,6 +1713,7 @@ impl Bot {
                             language: turn.lang,
                             confidence,
                             misses: session.misses,
+                            options: Vec::new(),
                             explanation: self.explanation(turn, candidates, rule),
                         })
                     }
@@ -2845,6 +2909,87 @@ mod tests {
             }
             d => panic!("expected an answer, got {d:?}"),
         }
+    }
+
+    #[test]
+    fn a_fallback_suggests_the_topics_it_came_closest_to() {
+        // Stricter thresholds make "delivery problem today" (delivery cost 0.43, delivery
+        // time 0.40 on the default scale) a fallback near the clarify threshold.
+        let strict = Thresholds {
+            answer: 0.7,
+            clarify: 0.5,
+            margin: 0.1,
+        };
+        let bot = follow_up_bot().with_thresholds(strict);
+        let mut s = Session::new();
+        let d = bot.respond(&mut s, "delivery problem today");
+        let Decision::Fallback(f) = &d else {
+            panic!("expected a fallback, got {d:?}");
+        };
+        let offered: Vec<&str> = f.options.iter().map(|o| o.intent.as_str()).collect();
+        assert_eq!(offered, ["delivery_cost", "delivery_time"], "{d:?}");
+        assert_eq!(d.options().len(), 2);
+        assert_eq!(f.misses, 1);
+        // No `suggest` message: the fallback text, the clarify prompt ("text" in this
+        // content), the labels.
+        assert_eq!(f.text, "text text delivery_cost / delivery_time?");
+        assert!(
+            f.explanation.rule.contains("suggesting"),
+            "{}",
+            f.explanation.rule
+        );
+        // A pick is answered.
+        match bot.respond(&mut s, "2") {
+            Decision::Answer(a) => assert_eq!(a.intent, "delivery_time"),
+            d => panic!("expected an answer, got {d:?}"),
+        }
+        assert_eq!(s.misses, 0);
+        // Nothing plausible: no suggestions, the plain fallback text.
+        let mut s = Session::new();
+        let d = bot.respond(&mut s, "something about money");
+        let Decision::Fallback(f) = &d else {
+            panic!("expected a fallback, got {d:?}");
+        };
+        assert!(f.options.is_empty(), "{d:?}");
+        assert_eq!(f.text, "text");
+        assert!(s.pending.is_none());
+        // Ignoring the suggestions is not a second miss: one per fallback.
+        let mut s = Session::new();
+        bot.respond(&mut s, "delivery problem today");
+        let d = bot.respond(&mut s, "something about money");
+        assert!(
+            matches!(d, Decision::Fallback(ref f) if f.misses == 2),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn a_fallback_asks_about_its_suggestions_in_the_customers_language() {
+        let mut content = empty_content(Language::En);
+        content.intents = follow_up_bot()
+            .inner
+            .intents
+            .iter()
+            .map(|i| i.def.clone())
+            .collect();
+        content
+            .settings
+            .messages
+            .suggest
+            .insert(Language::En, "Not sure. Perhaps:".into());
+        let strict = Thresholds {
+            answer: 0.7,
+            clarify: 0.5,
+            margin: 0.1,
+        };
+        let bot = Bot::from_content(content)
+            .expect("compiles")
+            .with_thresholds(strict);
+        let d = bot.respond(&mut Session::new(), "delivery problem today");
+        assert_eq!(
+            d.text(),
+            "Not sure. Perhaps: delivery_cost / delivery_time?"
+        );
     }
 
     #[test]

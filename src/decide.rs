@@ -200,6 +200,12 @@ pub struct Fallback {
     pub confidence: f32,
     /// Misses in a row, this one included.
     pub misses: u32,
+    /// The topics the message comes closest to, best first (up to three), offered for the
+    /// customer to pick when some are at least a little plausible ("problem with
+    /// delivery": delivery time / parcel not received); empty when none is. The text then
+    /// asks about them (`messages.suggest`), and a pick is answered as a clarification's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<Choice>,
     /// Why.
     pub explanation: Explanation,
 }
@@ -390,10 +396,12 @@ impl Decision {
         }
     }
 
-    /// Clarify options (empty for other kinds).
+    /// The intents offered to pick: a clarification's options, or the topics a
+    /// fallback suggests (empty for other kinds).
     pub fn options(&self) -> &[Choice] {
         match self {
             Decision::Clarify(c) => &c.options,
+            Decision::Fallback(f) => &f.options,
             _ => &[],
         }
     }

@@ -487,6 +487,8 @@ struct RawMessages {
     handoff: Option<Spanned<SpannedMap<String>>>,
     #[serde(default)]
     out_of_hours: Option<Spanned<SpannedMap<String>>>,
+    #[serde(default)]
+    suggest: Option<Spanned<SpannedMap<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -848,6 +850,7 @@ impl Cx<'_> {
                 (&mut messages.clarify, m.clarify),
                 (&mut messages.handoff, m.handoff),
                 (&mut messages.out_of_hours, m.out_of_hours),
+                (&mut messages.suggest, m.suggest),
             ]
             .into_iter()
             .enumerate()

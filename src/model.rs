@@ -271,6 +271,11 @@ pub struct Messages {
     pub fallback: PerLanguage<String>,
     /// "Did you mean:" — shown before the clarify options.
     pub clarify: PerLanguage<String>,
+    /// "I'm not sure I understood. Is it about:" — a fallback's text when it suggests
+    /// topics (the topics follow). Without it, the fallback text and the clarify prompt
+    /// are used.
+    #[serde(default)]
+    pub suggest: PerLanguage<String>,
     /// "I am handing you over to a colleague."
     pub handoff: PerLanguage<String>,
     /// "Our consultants are back at {next_available}."

@@ -22,7 +22,8 @@
 //!
 //! Expectations other than `expect` are optional: `intent`, `language`, `text_contains`
 //! (a substring of the reply, compared case-insensitively), `reason`, `department`,
-//! `options` (intents that must be among the clarify options), `agents_available`, `also`
+//! `options` (intents that must be among the clarify options, or among the topics a
+//! fallback suggests), `agents_available`, `also`
 //! (the intents answered besides `intent` when the message asks several questions, in
 //! order; `also: []` checks that only one was answered). A turn
 //! may set `lang` (force the language) and `now` (the clock); a turn `hand_back: true`
@@ -82,7 +83,7 @@ pub struct TestTurn {
     pub reason: Option<String>,
     /// Expected department.
     pub department: Option<String>,
-    /// Intents that must be among the clarify options.
+    /// Intents that must be among the clarify options (or a fallback's suggestions).
     pub options: Vec<String>,
     /// Expected availability of agents on escalation.
     pub agents_available: Option<bool>,
@@ -168,7 +169,13 @@ fn describe(d: &Decision) -> String {
                 .unwrap_or_default()
         ),
         Decision::Fallback(f) => format!(
-            "fallback ({:.2}{})",
+            "fallback{} ({:.2}{})",
+            if f.options.is_empty() {
+                String::new()
+            } else {
+                let ids: Vec<&str> = f.options.iter().map(|o| o.intent.as_str()).collect();
+                format!(" suggesting [{}]", ids.join(", "))
+            },
             f.confidence,
             f.explanation
                 .candidates

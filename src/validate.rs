@@ -38,8 +38,8 @@ pub(crate) struct LoadedExtras {
     /// answer, clarify, margin.
     pub threshold_pos: [Option<Pos>; 3],
     pub messages_pos: Option<Pos>,
-    /// fallback, clarify, handoff, out_of_hours.
-    pub message_pos: [Option<Pos>; 4],
+    /// fallback, clarify, handoff, out_of_hours, suggest.
+    pub message_pos: [Option<Pos>; 5],
 }
 
 impl LoadedExtras {

@@ -21,6 +21,10 @@
 //!   its ranked candidates are those of the whole question (`Bot::rank`, not timed);
 //! - `clarify_contains_right`: of the clarifications for in-scope questions, the share
 //!   whose options include the right intent (`null` when there were none);
+//! - `fallback_options_contain_right`: of the fallbacks for in-scope questions, the share
+//!   whose suggested topics include the right intent (`null` when there were none);
+//! - `oos_options_rate`: out-of-scope questions offered topics to pick (a clarification,
+//!   or a fallback's suggestions) (`null` without oos data);
 //! - `build_ms`, `median_us`, `p99_us`: compile time of the bot and time per question
 //!   (only the `respond` call is timed);
 //! - `confused_pairs`: the 20 most frequent (expected, got) pairs among top-1 errors;
@@ -250,7 +254,7 @@ pub(crate) struct Outcome {
     pub kind: DecisionKind,
     /// The intent answered, when the decision is an answer.
     pub answered: Option<String>,
-    /// The clarify options, when the decision is a clarification.
+    /// The clarify options, or the topics a fallback suggests.
     pub options: Vec<String>,
     /// Time of the respond call in microseconds.
     pub micros: f64,
@@ -289,7 +293,9 @@ impl Outcome {
         let several = matches!(d, Decision::Answer(a) if !a.also.is_empty());
         let (answered, options) = match d {
             Decision::Answer(a) => (Some(a.intent.clone()), Vec::new()),
-            Decision::Clarify(c) => (None, c.options.iter().map(|o| o.intent.clone()).collect()),
+            Decision::Clarify(_) | Decision::Fallback(_) => {
+                (None, d.options().iter().map(|o| o.intent.clone()).collect())
+            }
             _ => (None, Vec::new()),
         };
         Outcome {
@@ -318,6 +324,8 @@ pub(crate) struct Metrics {
     pub clarify_rate: f64,
     pub several_rate: f64,
     pub clarify_contains_right: Option<f64>,
+    pub fallback_options_contain_right: Option<f64>,
+    pub oos_options_rate: Option<f64>,
     pub median_us: f64,
     pub p99_us: f64,
     pub confused_pairs: Vec<(String, String, usize)>,
@@ -383,6 +391,18 @@ pub(crate) fn metrics(outcomes: &[Outcome]) -> Metrics {
         .iter()
         .filter(|o| o.expected.as_ref().is_some_and(|e| o.options.contains(e)))
         .count();
+    let inscope_fallback: Vec<&&Outcome> = inscope
+        .iter()
+        .filter(|o| o.kind == DecisionKind::Fallback)
+        .collect();
+    let fallback_right = inscope_fallback
+        .iter()
+        .filter(|o| o.expected.as_ref().is_some_and(|e| o.options.contains(e)))
+        .count();
+    let oos_offered = outcomes
+        .iter()
+        .filter(|o| o.expected.is_none() && !o.options.is_empty())
+        .count();
     let mut pairs: HashMap<(String, String), usize> = HashMap::new();
     for o in &inscope {
         if o.top() != o.expected.as_ref() {
@@ -442,6 +462,9 @@ pub(crate) fn metrics(outcomes: &[Outcome]) -> Metrics {
         ),
         clarify_contains_right: (!inscope_clarify.is_empty())
             .then(|| share(clarify_right, inscope_clarify.len())),
+        fallback_options_contain_right: (!inscope_fallback.is_empty())
+            .then(|| share(fallback_right, inscope_fallback.len())),
+        oos_options_rate: (oos > 0).then(|| share(oos_offered, oos)),
         median_us: quantile(&times, 0.5),
         p99_us: quantile(&times, 0.99),
         confused_pairs: confused,
@@ -693,6 +716,8 @@ pub(crate) fn run(args: EvalArgs) -> Result<ExitCode> {
         "oos_precision": m.oos_precision,
         "clarify_rate": m.clarify_rate,
         "clarify_contains_right": m.clarify_contains_right,
+        "fallback_options_contain_right": m.fallback_options_contain_right,
+        "oos_options_rate": m.oos_options_rate,
         "several_rate": m.several_rate,
         "build_ms": build_ms,
         "median_us": m.median_us,
@@ -772,6 +797,14 @@ pub(crate) fn table(report: &Value, m: &Metrics, t: &Thresholds) -> String {
         (
             "clarify options contain the right intent",
             pct(m.clarify_contains_right),
+        ),
+        (
+            "fallbacks suggesting the right intent",
+            pct(m.fallback_options_contain_right),
+        ),
+        (
+            "out-of-scope offered topics to pick",
+            pct(m.oos_options_rate),
         ),
         ("answered as several questions", pct(Some(m.several_rate))),
         (
@@ -867,6 +900,31 @@ mod tests {
             micros,
             several: false,
         }
+    }
+
+    #[test]
+    fn fallback_suggestions_are_counted() {
+        use DecisionKind::*;
+        let outs = vec![
+            // in scope: the fallback suggests the right intent
+            outcome(Some("a"), Some("b"), Fallback, &["b", "a"], 1.0),
+            // in scope: suggests others
+            outcome(Some("c"), Some("b"), Fallback, &["b"], 2.0),
+            // in scope: suggests nothing
+            outcome(Some("c"), None, Fallback, &[], 3.0),
+            // in scope, clarified: not a fallback
+            outcome(Some("a"), Some("a"), Clarify, &["a"], 4.0),
+            // out of scope: suggestions, a clarification, a plain fallback
+            outcome(None, Some("a"), Fallback, &["a"], 5.0),
+            outcome(None, Some("b"), Clarify, &["b", "c"], 6.0),
+            outcome(None, None, Fallback, &[], 7.0),
+        ];
+        let m = metrics(&outs);
+        assert!((m.fallback_options_contain_right.unwrap() - 1.0 / 3.0).abs() < 1e-9);
+        assert!((m.oos_options_rate.unwrap() - 2.0 / 3.0).abs() < 1e-9);
+        let m = metrics(&outs[3..4]);
+        assert_eq!(m.fallback_options_contain_right, None);
+        assert_eq!(m.oos_options_rate, None);
     }
 
     #[test]

@@ -85,8 +85,8 @@ pub(crate) fn plain(d: &Decision, explain: bool) -> String {
             let labels: Vec<&str> = a.follow_ups.iter().map(|f| f.label.as_str()).collect();
             let _ = writeln!(s, "  see also: {}", labels.join(" / "));
         }
-        Decision::Clarify(c) => {
-            for (k, o) in c.options.iter().enumerate() {
+        Decision::Clarify(_) | Decision::Fallback(_) => {
+            for (k, o) in d.options().iter().enumerate() {
                 let _ = writeln!(s, "  {}. {} ({})", k + 1, o.label, o.intent);
             }
         }
