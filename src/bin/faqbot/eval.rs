@@ -121,8 +121,58 @@ pub(crate) fn read_dataset(path: &Path) -> Result<Vec<Record>> {
 }
 
 /// Intent ids in content are `[a-z0-9_]`; dataset labels are not always ("Refund_not_showing_up",
-/// "reverted_card_payment?", "я_люблю"). Each such label is renamed consistently: lowercased,
-/// other characters turned into `_`, and numbered when that leaves it ambiguous or empty.
+/// "reverted_card_payment?", "про_еду"). Each such label is renamed consistently: lowercased,
+/// diacritics dropped and Cyrillic transliterated ("pro_edu"), other characters turned into
+/// `_`, and numbered when that leaves it ambiguous or empty.
+/// A label as close to it as `[a-z0-9_]` gets: folded (lowercase, no diacritics),
+/// Cyrillic letters transliterated, anything else `_`. Reports then name the dataset's
+/// intents readably ("медицина" → "meditsina", not a number).
+fn ascii_id(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    for c in faqbot::normalize::fold(label).chars() {
+        let latin = match c {
+            'a'..='z' | '0'..='9' => {
+                out.push(c);
+                continue;
+            }
+            'а' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' | 'ґ' => "g",
+            'д' => "d",
+            'е' | 'ё' | 'э' => "e",
+            'є' => "ye",
+            'ж' => "zh",
+            'з' => "z",
+            'и' | 'і' => "i",
+            'ї' => "yi",
+            'й' | 'ы' => "y",
+            'к' => "k",
+            'л' => "l",
+            'м' => "m",
+            'н' => "n",
+            'о' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' => "u",
+            'ф' => "f",
+            'х' => "kh",
+            'ц' => "ts",
+            'ч' => "ch",
+            'ш' => "sh",
+            'щ' => "shch",
+            'ъ' | 'ь' => "",
+            'ю' => "yu",
+            'я' => "ya",
+            _ => "_",
+        };
+        out.push_str(latin);
+    }
+    out
+}
+
 fn valid_ids(records: &mut [Record]) {
     let valid = |s: &str| {
         !s.is_empty()
@@ -143,18 +193,7 @@ fn valid_ids(records: &mut [Record]) {
             r.intent = id.clone();
             continue;
         }
-        let base: String = r
-            .intent
-            .to_lowercase()
-            .chars()
-            .map(|c| {
-                if c.is_ascii_lowercase() || c.is_ascii_digit() {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        let base: String = ascii_id(&r.intent);
         let mut id = base.trim_matches('_').to_string();
         let mut n = 1;
         while id.is_empty() || taken.contains(&id) {
@@ -864,13 +903,25 @@ mod tests {
             rec("я_не_люблю"),
             rec("Refund_not_showing_up"),
             rec("oos"),
+            rec("Объём_щита"),
+            rec("Zwrot_pieniędzy"),
+            rec("我"),
+            rec("你"),
+            rec("label"),
         ];
         valid_ids(&mut r);
         assert_eq!(r[0].intent, "refund_not_showing_up");
         assert_eq!(r[1].intent, "reverted_card_payment");
-        assert_ne!(r[2].intent, r[3].intent);
+        assert_eq!(r[2].intent, "ya_lyublyu");
+        assert_eq!(r[3].intent, "ya_ne_lyublyu");
         assert_eq!(r[4].intent, r[0].intent);
         assert_eq!(r[5].intent, "oos");
+        assert_eq!(r[6].intent, "obem_shchita");
+        assert_eq!(r[7].intent, "zwrot_pieniedzy");
+        // Nothing left to read: numbered, never clashing with a label that is one.
+        assert_eq!(r[8].intent, "label_1");
+        assert_eq!(r[9].intent, "label_2");
+        assert_eq!(r[10].intent, "label");
     }
 
     use super::*;
