@@ -1287,16 +1287,8 @@ impl Bot {
                     after_miss: false,
                 });
                 self.remember(session, &captured);
-                let choices: Vec<Choice> = options
-                    .iter()
-                    .map(|id| Choice {
-                        intent: id.clone(),
-                        label: self.label(id, turn.lang),
-                    })
-                    .collect();
                 let prompt = self.message(|m| &m.clarify, turn.lang);
-                let labels: Vec<&str> = choices.iter().map(|c| c.label.as_str()).collect();
-                let text = format!("{} {}?", prompt.trim_end(), labels.join(" / "));
+                let (choices, text) = self.offer(&options, turn.lang, &prompt);
                 Decision::Clarify(Clarify {
                     text,
                     options: choices,
@@ -1341,13 +1333,7 @@ impl Bot {
                     Fixed2(t.clarify)
                 );
                 let mut text = self.message(|m| &m.fallback, turn.lang);
-                let choices: Vec<Choice> = options
-                    .iter()
-                    .map(|id| Choice {
-                        intent: id.clone(),
-                        label: self.label(id, turn.lang),
-                    })
-                    .collect();
+                let mut choices = Vec::new();
                 if !options.is_empty() {
                     let _ = write!(
                         rule,
@@ -1355,21 +1341,17 @@ impl Bot {
                         Fixed2(floor),
                         Fixed2(SUGGEST_SHARE)
                     );
-                    let labels: Vec<&str> = choices.iter().map(|c| c.label.as_str()).collect();
                     // Only in the customer's language: a default-language prompt would
                     // switch languages mid-sentence.
-                    text = match inner.settings.messages.suggest.get(&turn.lang) {
-                        Some(ask) => format!("{} {}?", ask.trim_end(), labels.join(" / ")),
-                        None => {
-                            let prompt = self.message(|m| &m.clarify, turn.lang);
-                            format!(
-                                "{} {} {}?",
-                                text.trim_end(),
-                                prompt.trim_end(),
-                                labels.join(" / ")
-                            )
-                        }
+                    let prompt = match inner.settings.messages.suggest.get(&turn.lang) {
+                        Some(ask) => ask.clone(),
+                        None => format!(
+                            "{} {}",
+                            text.trim_end(),
+                            self.message(|m| &m.clarify, turn.lang)
+                        ),
                     };
+                    (choices, text) = self.offer(&options, turn.lang, &prompt);
                     session.pending = Some(PendingClarification {
                         options,
                         after_miss: true,
@@ -1391,6 +1373,21 @@ impl Bot {
     /// the confidence of the runner-up that competes with the best candidate: small talk
     /// does not compete with a real topic (it was ranked after it for that reason), nor
     /// a general intent with the plausible intent that refines it.
+    /// The intents offered to pick, with their labels, and the question about them:
+    /// `"{prompt} A / B?"`.
+    fn offer(&self, ids: &[String], lang: Language, prompt: &str) -> (Vec<Choice>, String) {
+        let choices: Vec<Choice> = ids
+            .iter()
+            .map(|id| Choice {
+                intent: id.clone(),
+                label: self.label(id, lang),
+            })
+            .collect();
+        let labels: Vec<&str> = choices.iter().map(|c| c.label.as_str()).collect();
+        let text = format!("{} {}?", prompt.trim_end(), labels.join(" / "));
+        (choices, text)
+    }
+
     fn runner_up<'c>(&'c self, candidates: &'c [ScoredIntent]) -> (Vec<&'c str>, f32) {
         let t = self.thresholds;
         let is_low = |c: &ScoredIntent| self.intent(&c.intent).is_some_and(|i| i.def.low_priority);
