@@ -2908,16 +2908,17 @@ mod tests {
         }
     }
 
+    /// Stricter thresholds make "delivery problem today" (delivery cost 0.43, delivery time
+    /// 0.40 on the default scale) a fallback near the clarify threshold.
+    const STRICT: Thresholds = Thresholds {
+        answer: 0.7,
+        clarify: 0.5,
+        margin: 0.1,
+    };
+
     #[test]
     fn a_fallback_suggests_the_topics_it_came_closest_to() {
-        // Stricter thresholds make "delivery problem today" (delivery cost 0.43, delivery
-        // time 0.40 on the default scale) a fallback near the clarify threshold.
-        let strict = Thresholds {
-            answer: 0.7,
-            clarify: 0.5,
-            margin: 0.1,
-        };
-        let bot = follow_up_bot().with_thresholds(strict);
+        let bot = follow_up_bot().with_thresholds(STRICT);
         let mut s = Session::new();
         let d = bot.respond(&mut s, "delivery problem today");
         let Decision::Fallback(f) = &d else {
@@ -2974,14 +2975,9 @@ mod tests {
             .messages
             .suggest
             .insert(Language::En, "Not sure. Perhaps:".into());
-        let strict = Thresholds {
-            answer: 0.7,
-            clarify: 0.5,
-            margin: 0.1,
-        };
         let bot = Bot::from_content(content)
             .expect("compiles")
-            .with_thresholds(strict);
+            .with_thresholds(STRICT);
         let d = bot.respond(&mut Session::new(), "delivery problem today");
         assert_eq!(
             d.text(),

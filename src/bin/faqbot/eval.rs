@@ -422,22 +422,16 @@ pub(crate) fn metrics(outcomes: &[Outcome]) -> Metrics {
         .iter()
         .filter(|o| o.kind == DecisionKind::Clarify)
         .count();
-    let inscope_clarify: Vec<&&Outcome> = inscope
-        .iter()
-        .filter(|o| o.kind == DecisionKind::Clarify)
-        .collect();
-    let clarify_right = inscope_clarify
-        .iter()
-        .filter(|o| o.expected.as_ref().is_some_and(|e| o.options.contains(e)))
-        .count();
-    let inscope_fallback: Vec<&&Outcome> = inscope
-        .iter()
-        .filter(|o| o.kind == DecisionKind::Fallback)
-        .collect();
-    let fallback_right = inscope_fallback
-        .iter()
-        .filter(|o| o.expected.as_ref().is_some_and(|e| o.options.contains(e)))
-        .count();
+    // Of the in-scope questions decided `kind`, the share whose options include the
+    // right intent (`None` when there were none).
+    let options_right = |kind: DecisionKind| {
+        let (mut n, mut right) = (0, 0);
+        for o in inscope.iter().filter(|o| o.kind == kind) {
+            n += 1;
+            right += usize::from(o.expected.as_ref().is_some_and(|e| o.options.contains(e)));
+        }
+        (n > 0).then(|| share(right, n))
+    };
     let oos_offered = outcomes
         .iter()
         .filter(|o| o.expected.is_none() && !o.options.is_empty())
@@ -499,10 +493,8 @@ pub(crate) fn metrics(outcomes: &[Outcome]) -> Metrics {
             outcomes.iter().filter(|o| o.several).count(),
             outcomes.len(),
         ),
-        clarify_contains_right: (!inscope_clarify.is_empty())
-            .then(|| share(clarify_right, inscope_clarify.len())),
-        fallback_options_contain_right: (!inscope_fallback.is_empty())
-            .then(|| share(fallback_right, inscope_fallback.len())),
+        clarify_contains_right: options_right(DecisionKind::Clarify),
+        fallback_options_contain_right: options_right(DecisionKind::Fallback),
         oos_options_rate: (oos > 0).then(|| share(oos_offered, oos)),
         median_us: quantile(&times, 0.5),
         p99_us: quantile(&times, 0.99),
