@@ -160,13 +160,17 @@ async function send(text){
   const r = await fetch('/api/chat',{method:'POST',body:JSON.stringify({session:id,text})});
   const d = await r.json();
   if (d.kind === 'human') { add('bot','(a consultant will reply here)'); return; }
-  const el = add('bot', d.text || '');
-  for (const o of (d.options || []).concat(d.follow_ups || [])) {
+  const asking = d.clarify;
+  buttons(add('bot', d.text || ''), (asking ? [] : (d.options || [])).concat(d.follow_ups || []));
+  for (const a of (d.alternatives || [])) { add('bot', '• ' + a); }
+  for (const a of (d.also || [])) { add('bot', a.text); }
+  if (asking) { buttons(add('bot', asking.text), asking.options); }
+}
+function buttons(el, opts){
+  for (const o of opts) {
     const b=document.createElement('button');b.className='opt';b.textContent=o.label;
     b.onclick=()=>send(o.label);el.appendChild(document.createElement('br'));el.appendChild(b);
   }
-  for (const a of (d.alternatives || [])) { add('bot', '• ' + a); }
-  for (const a of (d.also || [])) { add('bot', a.text); }
 }
 document.getElementById('f').onsubmit = e => {e.preventDefault();const t=document.getElementById('t');if(t.value.trim()){send(t.value);t.value='';}};
 </script></body></html>"#;

@@ -66,6 +66,13 @@ struct FollowUp {
 /// right suggestion costs several out-of-scope ones.
 const SUGGEST_SHARE: f32 = 0.75;
 
+/// A part of a message asking several questions that is unclear on its own is asked about
+/// only when it has a word used by at most this share of the intents (see
+/// [`Bot::has_topic_word`]): a question tail like "why?" or "can you help?" is about the
+/// question before it. On BANKING77 test questions (each asks one thing), asking about
+/// tails without one added a question to 3.3 % of them.
+const TOPIC_WORD_SHARE: f32 = 0.2;
+
 /// How many candidates an explanation lists.
 const EXPLAIN_CANDIDATES: usize = 5;
 /// Examples an intent's general form must answer (see `general_forms`).
@@ -294,6 +301,18 @@ impl Turn<'_> {
 struct Part<'a> {
     range: std::ops::Range<usize>,
     intent: String,
+    confidence: f32,
+    second: f32,
+    turn: Turn<'a>,
+    candidates: Vec<ScoredIntent>,
+    captured: BTreeMap<String, String>,
+}
+
+/// A part of a message that asks several questions, unclear on its own: the options to
+/// ask about.
+struct Unclear<'a> {
+    range: std::ops::Range<usize>,
+    options: Vec<String>,
     confidence: f32,
     second: f32,
     turn: Turn<'a>,
@@ -536,7 +555,8 @@ impl Bot {
             confidence: Some(decision.confidence()),
             at: at.clone(),
         });
-        // The answers to the message's other questions are replies of their own.
+        // The answers to the message's other questions are replies of their own, and so
+        // is the question about an unclear one.
         if let Decision::Answer(a) = &decision {
             for more in &a.also {
                 session.record(TranscriptEntry {
@@ -546,6 +566,17 @@ impl Bot {
                     kind: Some(DecisionKind::Answer),
                     intent: Some(more.intent.clone()),
                     confidence: Some(more.confidence),
+                    at: at.clone(),
+                });
+            }
+            if let Some(c) = &a.clarify {
+                session.record(TranscriptEntry {
+                    turn: session.turns,
+                    from: Speaker::Bot,
+                    text: c.text.clone(),
+                    kind: Some(DecisionKind::Clarify),
+                    intent: None,
+                    confidence: Some(c.confidence),
                     at: at.clone(),
                 });
             }
@@ -1155,7 +1186,6 @@ impl Bot {
         // real topic (it was ranked after it for that reason).
         // Nor does a general intent compete with the plausible intent that refines it
         // (ranked after it for that reason).
-        let is_low = |c: &ScoredIntent| self.intent(&c.intent).is_some_and(|i| i.def.low_priority);
         let (refined, second_conf) = self.runner_up(&candidates);
         let verdict = decide::verdict(&t, top_conf, second_conf);
         // 5. A message asking several questions ("where is my order? and how do I return
@@ -1244,23 +1274,7 @@ impl Bot {
                 self.escalate(session, turn, now, h, candidates)
             }
             DecisionKind::Clarify => {
-                // Two or three options: the best, and those at least half as likely (a
-                // lone option is offered only when nothing else is plausible at all).
-                let floor = (top_conf * 0.5).max(t.clarify * 0.5);
-                // Small talk is not offered beside a topic ("did you mean returns or
-                // greeting?").
-                let plausible: Vec<&ScoredIntent> = candidates
-                    .iter()
-                    .filter(|c| !refined.contains(&&*c.intent))
-                    .filter(|c| c.confidence >= floor)
-                    .collect();
-                let any_topic = plausible.iter().any(|c| !is_low(c));
-                let options: Vec<String> = plausible
-                    .into_iter()
-                    .filter(|c| !(any_topic && is_low(c)))
-                    .take(3)
-                    .map(|c| c.intent.clone())
-                    .collect();
+                let (options, any_topic) = self.clarify_options(&candidates, &refined);
                 // "Did you mean goodbye or thanks?" is not worth asking: when every
                 // option is small talk ("thanks, bye"), the best one is answered.
                 if !any_topic && !options.is_empty() {
@@ -1369,6 +1383,35 @@ impl Bot {
         }
     }
 
+    /// The options of a clarification, best first: the best candidate and those at least
+    /// half as likely, up to three (a lone option is offered only when nothing else is
+    /// plausible at all), without the general intents in `refined`; and whether any is a
+    /// topic. Small talk is not offered beside a topic ("did you mean returns or
+    /// greeting?").
+    fn clarify_options(
+        &self,
+        candidates: &[ScoredIntent],
+        refined: &[&str],
+    ) -> (Vec<String>, bool) {
+        let t = self.thresholds;
+        let top_conf = candidates.first().map_or(0.0, |c| c.confidence);
+        let is_low = |c: &ScoredIntent| self.intent(&c.intent).is_some_and(|i| i.def.low_priority);
+        let floor = (top_conf * 0.5).max(t.clarify * 0.5);
+        let plausible: Vec<&ScoredIntent> = candidates
+            .iter()
+            .filter(|c| !refined.contains(&&*c.intent))
+            .filter(|c| c.confidence >= floor)
+            .collect();
+        let any_topic = plausible.iter().any(|c| !is_low(c));
+        let options = plausible
+            .into_iter()
+            .filter(|c| !(any_topic && is_low(c)))
+            .take(3)
+            .map(|c| c.intent.clone())
+            .collect();
+        (options, any_topic)
+    }
+
     /// The general intents that step aside for a plausible candidate refining them, and
     /// the confidence of the runner-up that competes with the best candidate: small talk
     /// does not compete with a real topic (it was ranked after it for that reason), nor
@@ -1408,11 +1451,16 @@ impl Bot {
     }
 
     /// Answers a message that asks several questions, each on its own: the message is cut
-    /// into parts ([`crate::parts`]), each part is ranked alone, and when at least two
-    /// parts are answered on their own (the answer threshold and margin, as for a whole
-    /// message) with different topics, one of them the best topic of the whole message
-    /// (`whole`, the message's own ranking), each of those is answered, in the order
-    /// asked. Small talk, intents handed to a human and intents that only answer a
+    /// into parts ([`crate::parts`]) and each part is ranked alone. The parts answered on
+    /// their own (the answer threshold and margin, as for a whole message) with different
+    /// topics are each answered, in the order asked. The first part that would be
+    /// clarified on its own (the clarify threshold, a topic best) is asked about after the
+    /// answers ([`Answer::clarify`]) when it asks (a question word or mark,
+    /// [`parts::asks`]), has a word naming a topic ([`Bot::has_topic_word`]) and none of
+    /// its options was answered (then it is the same question again, or its story). This
+    /// takes at least two parts answered or asked about, one of them answered, and the
+    /// best topic of the whole message (`whole`, the message's own ranking) among the
+    /// answers. Small talk, intents handed to a human and intents that only answer a
     /// context do not count: "hi! where is my order?" is one question. Otherwise `None`,
     /// and the message is decided as a whole.
     fn several(
@@ -1428,10 +1476,12 @@ impl Bot {
             return None;
         }
         let mut answered: Vec<Part<'_>> = Vec::with_capacity(ranges.len());
+        let mut unclear: Option<Unclear<'_>> = None;
         let parts_count = ranges.len();
         for (k, range) in ranges.into_iter().enumerate() {
-            // Two answered parts are needed: stop when the parts left cannot make them.
-            if answered.len() + (parts_count - k) < 2 {
+            // Two parts answered or asked about are needed: stop when the parts left
+            // cannot make them.
+            if answered.len() + usize::from(unclear.is_some()) + (parts_count - k) < 2 {
                 return None;
             }
             let mut part = self.prepare(
@@ -1445,32 +1495,69 @@ impl Bot {
             part.lang_source = turn.lang_source;
             let (ranked, captured) = self.rank_turn(session, &part);
             let Some(top) = ranked.first() else { continue };
-            let (_, second) = self.runner_up(&ranked);
+            let (refined, second) = self.runner_up(&ranked);
             let topic = self
                 .intent(&top.intent)
                 .is_some_and(|i| !i.def.low_priority && !i.def.human_only && i.context.is_empty());
-            if !topic || decide::verdict(&t, top.confidence, second) != DecisionKind::Answer {
+            if !topic {
                 continue;
             }
-            if answered.iter().any(|a| a.intent == top.intent) {
-                continue;
+            let confidence = top.confidence;
+            match decide::verdict(&t, confidence, second) {
+                DecisionKind::Answer => {
+                    if answered.iter().any(|a| a.intent == top.intent) {
+                        continue;
+                    }
+                    let intent = top.intent.clone();
+                    answered.push(Part {
+                        range,
+                        intent,
+                        confidence,
+                        second,
+                        turn: part,
+                        candidates: ranked,
+                        captured,
+                    });
+                }
+                DecisionKind::Clarify
+                    if unclear.is_none()
+                        && parts::asks(part.text, &part.analyzed, part.lang)
+                        && self.has_topic_word(&part) =>
+                {
+                    let (options, _) = self.clarify_options(&ranked, &refined);
+                    unclear = Some(Unclear {
+                        range,
+                        options,
+                        confidence,
+                        second,
+                        turn: part,
+                        candidates: ranked,
+                        captured,
+                    });
+                }
+                _ => {}
             }
-            answered.push(Part {
-                range,
-                intent: top.intent.clone(),
-                confidence: top.confidence,
-                second,
-                turn: part,
-                candidates: ranked,
-                captured,
-            });
         }
-        if answered.len() < 2 {
+        // An unclear part that could be about a topic answered is most likely the same
+        // question again, in other words or with its story ("I won't be at this address,
+        // | can you send the parcel to my new flat?"): it is not asked about.
+        if unclear.as_ref().is_some_and(|u| {
+            u.options
+                .iter()
+                .any(|o| answered.iter().any(|a| a.intent == *o))
+        }) {
+            unclear = None;
+        }
+        if answered.is_empty() || answered.len() + usize::from(unclear.is_some()) < 2 {
             return None;
         }
-        // The whole message must agree: its best topic is one of the parts' answers.
-        // A story and its question ("I made a transfer 12 hours ago. | Why is it still
+        // The whole message must agree: its best topic is one of the parts' answers. A
+        // story and its question ("I made a transfer 12 hours ago. | Why is it still
         // pending?") reads, as a whole, as a third intent that neither part says alone.
+        // (Also accepting the best topic among the options asked about gained 2 of 180
+        // probe messages asking several questions, and answered one of 120 asking one
+        // wrongly: a story part, "I returned the goods and got the money back, all fine,
+        // | but where do I get the credit note?", was answered with the refund time.)
         let whole_best = whole
             .iter()
             .find(|c| self.intent(&c.intent).is_some_and(|i| !i.def.low_priority));
@@ -1522,7 +1609,59 @@ impl Bot {
         }
         let mut first = answers.remove(0);
         first.also = answers;
+        first.clarify = unclear.map(|u| Box::new(self.ask_about_part(session, u)));
         Some(Decision::Answer(first))
+    }
+
+    /// Whether a message has a word that names a topic: one used by the examples of at
+    /// most [`TOPIC_WORD_SHARE`] of the intents. "where is it?", "why?", "can you help?"
+    /// have none (their words are everywhere in a bank's content), "how much is the
+    /// courier?" has one.
+    fn has_topic_word(&self, turn: &Turn<'_>) -> bool {
+        turn.analyzed.iter().any(|w| {
+            !w.stop
+                && !w.is_number
+                && self
+                    .inner
+                    .index
+                    .stem_intent_share(w.stem)
+                    .is_some_and(|s| s <= TOPIC_WORD_SHARE)
+        })
+    }
+
+    /// The question about a part of a message that the bot could not tell apart on its
+    /// own, asked after the answers to the other parts. A pick among its options is
+    /// answered as a clarification's; ignoring it is no miss (the message was answered).
+    fn ask_about_part(&self, session: &mut Session, u: Unclear<'_>) -> Clarify {
+        let t = self.thresholds;
+        let rule = format!(
+            "several questions: this part is unclear on its own, best {} (answer needs {} and margin {}; runner-up {}), asked about after the answers",
+            Fixed2(u.confidence),
+            Fixed2(t.answer),
+            Fixed2(t.margin),
+            Fixed2(u.second)
+        );
+        self.remember(session, &u.captured);
+        let lang = u.turn.lang;
+        let prompt = self.message(|m| &m.clarify, lang);
+        let (options, text) = self.offer(&u.options, lang, &prompt);
+        let mut explanation = self.explanation(&u.turn, u.candidates, rule);
+        explanation.part = Some(u.turn.text.to_string());
+        for c in &mut explanation.corrections {
+            c.start += u.range.start;
+            c.end += u.range.start;
+        }
+        session.pending = Some(PendingClarification {
+            options: u.options,
+            after_miss: true,
+        });
+        Clarify {
+            text,
+            options,
+            confidence: u.confidence,
+            language: lang,
+            explanation,
+        }
     }
 
     /// Reads a short message that is unclear on its own with the words that asked for the
@@ -1765,6 +1904,7 @@ impl Bot {
             follow_ups,
             explanation: self.explanation(turn, candidates, rule),
             also: Vec::new(),
+            clarify: None,
         })
     }
 

@@ -93,6 +93,14 @@ pub struct Answer {
     /// one thing; the answers in it have none themselves.
     #[serde(default)]
     pub also: Vec<Answer>,
+    /// A question of the same message that the bot could not tell apart on its own:
+    /// "how much is the courier? and how many days does it take?" answers the delivery
+    /// time and asks "Did you mean: Delivery cost / Delivery methods?" about the first
+    /// part. Show it after the answers, with its options as buttons; a pick is answered
+    /// as a clarification's (the session keeps the options). `None` when every question
+    /// was answered (and in the answers of `also`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clarify: Option<Box<Clarify>>,
 }
 
 /// A clarification question.
@@ -396,10 +404,12 @@ impl Decision {
         }
     }
 
-    /// The intents offered to pick: a clarification's options, or the topics a
-    /// fallback suggests (empty for other kinds).
+    /// The intents offered to pick: a clarification's options, the topics a fallback
+    /// suggests, or the options of an answer's question about another part of the
+    /// message ([`Answer::clarify`]); empty otherwise.
     pub fn options(&self) -> &[Choice] {
         match self {
+            Decision::Answer(a) => a.clarify.as_ref().map_or(&[], |c| &c.options),
             Decision::Clarify(c) => &c.options,
             Decision::Fallback(f) => &f.options,
             _ => &[],

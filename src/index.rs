@@ -1367,6 +1367,18 @@ impl Index {
         e
     }
 
+    /// The share of the intents whose examples use this stem, in (0, 1]; `None` for a
+    /// stem the content does not have. ("why" in a bank's content: many; "courier" in a
+    /// shop's: a few.)
+    pub(crate) fn stem_intent_share(&self, stem: &str) -> Option<f32> {
+        let mut key = String::with_capacity(stem.len() + 1);
+        push_key(&mut key, TAG_WORD, stem);
+        let f = *self.features.get(key.as_str())? as usize;
+        // idf = W_WORD · ln(1 + n / intents using it)
+        let ratio = (self.idf[f] / W_WORD).exp() - 1.0;
+        Some((1.0 / ratio).min(1.0))
+    }
+
     /// Is this stem a word feature of the content?
     pub(crate) fn knows_stem(&self, stem: &str) -> bool {
         let mut key = String::with_capacity(stem.len() + 1);

@@ -171,6 +171,78 @@ pub(crate) fn split(text: &str, analyzed: &Analyzed, lang: Language) -> Vec<Rang
     parts
 }
 
+/// Words that ask, per language, folded: a part with one of them among its first words
+/// is a question. Entries ending in `-` are beginnings of inflected words ("jaki",
+/// "jakie"; "какой", "какие"). The Latvian "kā" (how) folds to "ka" (that), so it is
+/// recognised as written.
+fn question_words(lang: Language) -> &'static [&'static str] {
+    match lang {
+        Language::En => &[
+            "what", "whats", "how", "hows", "where", "wheres", "when", "why", "which", "who",
+            "can", "could", "do", "does", "did", "is", "are", "will", "would", "should", "may",
+            "have", "has",
+        ],
+        Language::Pl => &[
+            "jak-", "gdzie", "kiedy", "czy", "ile", "co", "dlaczego", "czemu", "kto", "mozna",
+            "moge", "mozecie",
+        ],
+        Language::Ru => &[
+            "как-",
+            "где",
+            "когда",
+            "скольк-",
+            "почему",
+            "зачем",
+            "что",
+            "кто",
+            "куда",
+            "откуда",
+            "можно",
+            "могу",
+            "можете",
+            "ли",
+        ],
+        Language::Lv => &[
+            "kur", "kad", "vai", "cik", "kas", "ko", "kapec", "kurs", "kura", "var", "varu",
+            "varat", "varam",
+        ],
+    }
+}
+
+/// How many words from its start a part's question word may come ("and also how much",
+/// "a jeszcze ile", "и скажите, где").
+const QUESTION_WORD_WITHIN: usize = 3;
+
+/// Whether a part of a message asks something: it has a question word among its first
+/// words, or a question mark and does not open with a joining word (a list goes on
+/// after "and": "what is your address | and phone number?"). A part that tells
+/// ("I returned the shoes two weeks ago.") does not ask.
+pub(crate) fn asks(text: &str, analyzed: &Analyzed, lang: Language) -> bool {
+    let words = question_words(lang);
+    let is_question_word = |t: &crate::analyze::TokenRef<'_>| {
+        let w = t.folded;
+        words.iter().any(|q| match q.strip_suffix('-') {
+            Some(prefix) => w.starts_with(prefix),
+            None => w == *q,
+        }) || (lang == Language::Lv
+            && w == "ka"
+            && text
+                .get(t.start..t.end)
+                .is_some_and(|raw| raw.contains(['ā', 'Ā'])))
+    };
+    if analyzed
+        .iter()
+        .take(QUESTION_WORD_WITHIN)
+        .any(|t| is_question_word(&t))
+    {
+        return true;
+    }
+    let opens_with_joiner = analyzed
+        .get(0)
+        .is_some_and(|t| joiners(lang).contains(&t.folded));
+    text.contains('?') && !opens_with_joiner
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,5 +345,38 @@ mod tests {
         let story = "I ordered a lamp. It came broken. I wrote to you. Nobody replied. What now?";
         assert!(parts(Language::En, story).is_empty());
         assert!(parts(Language::En, "").is_empty());
+    }
+
+    fn asks_in(lang: Language, text: &str) -> bool {
+        let analyzer = Analyzer::new();
+        let mut a = Analyzed::new();
+        analyzer.analyze_with(text, lang, &mut a, |_| None);
+        asks(text, &a, lang)
+    }
+
+    #[test]
+    fn a_part_asks_with_a_question_word_or_mark() {
+        // Question words among the first words, in every language.
+        assert!(asks_in(Language::Pl, "i w ile dni dochodzi paczka"));
+        assert!(asks_in(Language::En, "and how long does it take"));
+        assert!(asks_in(Language::Ru, "и во сколько обойдётся доставка"));
+        assert!(asks_in(Language::Ru, "есть ли это платье в размере S"));
+        assert!(asks_in(
+            Language::Lv,
+            "un vai pasūtījumam var pielikt vēl vienu krūzi"
+        ));
+        assert!(asks_in(Language::Lv, "kā to reklamēt"));
+        // A question mark, without a question word.
+        assert!(asks_in(Language::Pl, "przesyłka już wysłana?"));
+        // Telling is not asking; nor is a list going on after "and", question mark or not.
+        assert!(!asks_in(
+            Language::En,
+            "I returned the shoes two weeks ago."
+        ));
+        assert!(!asks_in(Language::Lv, "Pasūtīju galda lampu pirmdien."));
+        assert!(!asks_in(Language::Ru, "и номер телефона?"));
+        assert!(!asks_in(Language::Pl, "i NIP,"));
+        // The Latvian "ka" (that) is no "kā" (how).
+        assert!(!asks_in(Language::Lv, "domāju ka tas ir labi"));
     }
 }

@@ -54,8 +54,9 @@ pub struct TranscriptEntry {
 pub struct PendingClarification {
     /// The intent ids offered, in the order shown.
     pub options: Vec<String>,
-    /// Offered by a fallback, which counted its miss already: a message that picks none
-    /// of them is not a second miss.
+    /// Offered by a fallback, which counted its miss already, or beside an answer (about
+    /// another question of the message): a message that picks none of them is not a
+    /// (second) miss.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub after_miss: bool,
 }

@@ -22,8 +22,9 @@
 //!
 //! Expectations other than `expect` are optional: `intent`, `language`, `text_contains`
 //! (a substring of the reply, compared case-insensitively), `reason`, `department`,
-//! `options` (intents that must be among the clarify options, or among the topics a
-//! fallback suggests), `agents_available`, `also`
+//! `options` (intents that must be among the clarify options, among the topics a
+//! fallback suggests, or among the options an answer asks about for another part of the
+//! message), `agents_available`, `also`
 //! (the intents answered besides `intent` when the message asks several questions, in
 //! order; `also: []` checks that only one was answered). A turn
 //! may set `lang` (force the language) and `now` (the clock); a turn `hand_back: true`
@@ -83,7 +84,8 @@ pub struct TestTurn {
     pub reason: Option<String>,
     /// Expected department.
     pub department: Option<String>,
-    /// Intents that must be among the clarify options (or a fallback's suggestions).
+    /// Intents that must be among the clarify options (or a fallback's suggestions, or
+    /// the options of an answer's question about another part of the message).
     pub options: Vec<String>,
     /// Expected availability of agents on escalation.
     pub agents_available: Option<bool>,
@@ -147,6 +149,14 @@ fn describe(d: &Decision) -> String {
             let mut s = format!("answer {} ({:.2})", a.intent, a.confidence);
             for m in &a.also {
                 s.push_str(&format!(" + {} ({:.2})", m.intent, m.confidence));
+            }
+            if let Some(c) = &a.clarify {
+                let ids: Vec<&str> = c.options.iter().map(|o| o.intent.as_str()).collect();
+                s.push_str(&format!(
+                    " + asking [{}] ({:.2})",
+                    ids.join(", "),
+                    c.confidence
+                ));
             }
             s
         }

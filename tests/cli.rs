@@ -98,6 +98,19 @@ fn ask_json_has_the_contract_keys() {
     assert_eq!(v["kind"], "escalate");
     assert_eq!(v["reason"], "human_requested");
     assert!(v["handoff"]["transcript"].is_array());
+    // An answer that asks about another part of the message offers that question's
+    // options under `options`, and its question under `clarify`, without explanation.
+    let msg = "ile płacę za kuriera? i w ile dni dochodzi paczka";
+    let (_, out, _) = run(&["ask", "--intents", INTENTS, "--json", msg]);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
+    assert_eq!(v["kind"], "answer");
+    assert_eq!(v["intent"], "delivery_time");
+    assert_eq!(v["options"][0]["intent"], "delivery_cost", "{out}");
+    assert_eq!(v["options"], v["clarify"]["options"]);
+    assert!(v["clarify"]["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("Koszt dostawy")));
+    assert!(v["clarify"].get("explanation").is_none(), "{out}");
 }
 
 #[test]

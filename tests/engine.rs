@@ -247,6 +247,147 @@ fn a_message_asking_two_things_gets_both_answers_in_order() {
 }
 
 #[test]
+fn a_part_unclear_on_its_own_is_asked_about_after_the_answers() {
+    let text = "ile płacę za kuriera? i w ile dni dochodzi paczka";
+    let mut s = Session::new();
+    let d = bot().respond(&mut s, text);
+    let Decision::Answer(a) = &d else {
+        panic!("{d:?}")
+    };
+    assert_eq!(a.intent, "delivery_time");
+    assert!(a.also.is_empty());
+    let c = a
+        .clarify
+        .as_ref()
+        .expect("the courier's price is asked about");
+    let ids: Vec<&str> = c.options.iter().map(|o| o.intent.as_str()).collect();
+    assert_eq!(ids.first(), Some(&"delivery_cost"), "{ids:?}");
+    assert!(
+        !ids.contains(&"delivery_time"),
+        "the topic answered is not offered"
+    );
+    assert!(c.text.contains("Koszt dostawy"), "{}", c.text);
+    assert_eq!(
+        c.explanation.part.as_deref().map(str::trim),
+        Some("ile płacę za kuriera?")
+    );
+    assert_eq!(d.options(), &c.options[..]);
+    // The question is a reply of its own; its options wait for a pick, and ignoring
+    // them is no miss.
+    let kinds: Vec<_> = s
+        .transcript()
+        .iter()
+        .filter(|e| e.from == faqbot::session::Speaker::Bot)
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [Some(DecisionKind::Answer), Some(DecisionKind::Clarify)]
+    );
+    let pending = s.pending_clarification().expect("options kept");
+    assert_eq!(pending.options, ids);
+    assert!(pending.after_miss);
+    // The decision survives JSON.
+    let json = serde_json::to_string(&d).expect("serialise");
+    assert_eq!(serde_json::from_str::<Decision>(&json).expect("parse"), d);
+    // A pick answers it.
+    let d = bot().respond(&mut s, "1");
+    assert_eq!(d.intent(), Some("delivery_cost"), "{d:?}");
+}
+
+#[test]
+fn a_story_around_one_question_is_not_asked_about() {
+    // The story parts would each be clarified on their own ("I won't be at this address"
+    // could be change_address), but they tell, or their topic was answered.
+    for (text, intent) in [
+        (
+            "I'm moving next week and won't be at this address, can you send the parcel to my new flat instead?",
+            "change_address",
+        ),
+        (
+            "I returned the shoes two weeks ago and nobody answers my emails. When will the money be back on my card?",
+            "refund_time",
+        ),
+        (
+            "meita pasūtīja no mana konta, un tagad nevaru pieslēgties, parole neder",
+            "reset_password",
+        ),
+        (
+            "Доставка была бесплатная и промокод сработал, но где теперь посмотреть трек-номер посылки?",
+            "track_order",
+        ),
+        ("какой у вас адрес и номер телефона?", "contact"),
+    ] {
+        let d = ask(text);
+        let Decision::Answer(a) = &d else {
+            panic!("{text}: {d:?}")
+        };
+        assert_eq!(a.intent, intent, "{text}");
+        assert!(a.clarify.is_none() && a.also.is_empty(), "{text}: {d:?}");
+    }
+}
+
+#[test]
+fn a_question_tail_without_a_topic_word_is_not_asked_about() {
+    // "help" is in every intent's examples: "can you help?" is about the question before
+    // it, however it ranks on its own.
+    let bot = Bot::from_content(content(&[
+        (
+            "card_arrival",
+            &[
+                "my new card has not arrived",
+                "where is my card",
+                "help with card delivery",
+            ],
+        ),
+        (
+            "pin",
+            &["i forgot my pin", "pin blocked", "help with pin reset"],
+        ),
+        (
+            "top_up",
+            &["how do i top up", "top up failed", "help with top up"],
+        ),
+        (
+            "transfer",
+            &[
+                "transfer not received",
+                "cancel a transfer",
+                "help with transfer abroad",
+            ],
+        ),
+        (
+            "fees",
+            &[
+                "why was i charged a fee",
+                "extra fee on my statement",
+                "help with fee refund",
+            ],
+        ),
+    ]))
+    .expect("valid content");
+    let t = faqbot::model::Thresholds {
+        answer: 0.5,
+        clarify: 0.1,
+        margin: 0.05,
+    };
+    let bot = bot.with_thresholds(t);
+    // The tail is a clarification on its own…
+    let tail = bot.respond(&mut Session::new(), "can you help?");
+    assert_eq!(tail.kind(), DecisionKind::Clarify, "{tail:?}");
+    // …and not asked about after the answer.
+    let d = bot.respond(
+        &mut Session::new(),
+        "my new card has not arrived yet. can you help?",
+    );
+    let Decision::Answer(a) = &d else {
+        panic!("{d:?}")
+    };
+    assert_eq!(a.intent, "card_arrival");
+    assert!(a.clarify.is_none(), "{d:?}");
+}
+
+#[test]
 fn session_survives_a_json_round_trip() {
     let mut s = Session::new();
     bot().respond(&mut s, "zamówienie 123456");

@@ -16,8 +16,8 @@
 //!   scope (`null` without oos data);
 //! - `clarify_rate`: questions answered with a clarification;
 //! - `several_rate`: questions answered as asking several things (an answer with more
-//!   answers in `also`); each dataset question asks one, so these are messages cut where
-//!   they should not be. Such a question counts as answered with its first answer, and
+//!   answers in `also`, or asking about another part of the message in `clarify`); each
+//!   dataset question asks one, so these are messages cut where they should not be. Such a question counts as answered with its first answer, and
 //!   its ranked candidates are those of the whole question (`Bot::rank`, not timed);
 //! - `clarify_contains_right`: of the clarifications for in-scope questions, the share
 //!   whose options include the right intent (`null` when there were none);
@@ -297,7 +297,8 @@ pub(crate) struct Outcome {
     pub options: Vec<String>,
     /// Time of the respond call in microseconds.
     pub micros: f64,
-    /// Answered as several questions (`Answer::also` not empty).
+    /// Answered as several questions (`Answer::also` not empty, or `Answer::clarify`
+    /// asking about another part).
     pub several: bool,
 }
 
@@ -329,7 +330,7 @@ impl Outcome {
         let candidates = d.explanation().map_or(&[][..], |e| &e.candidates[..]);
         let ranked: Vec<String> = candidates.iter().map(|c| c.intent.clone()).collect();
         let confidence = candidates.first().map_or(0.0, |c| c.confidence);
-        let several = matches!(d, Decision::Answer(a) if !a.also.is_empty());
+        let several = matches!(d, Decision::Answer(a) if !a.also.is_empty() || a.clarify.is_some());
         let (answered, options) = match d {
             Decision::Answer(a) => (Some(a.intent.clone()), Vec::new()),
             Decision::Clarify(_) | Decision::Fallback(_) => {

@@ -26,7 +26,9 @@ pub(crate) fn flat_json(d: &Decision, explain: bool) -> Value {
             obj.insert(k, v);
         }
     }
-    obj.entry("options").or_insert_with(|| json!([]));
+    // An answer's question about another part of the message offers its options here too.
+    obj.entry("options")
+        .or_insert_with(|| serde_json::to_value(d.options()).unwrap_or_else(|_| json!([])));
     obj.entry("reason").or_insert(Value::Null);
     obj.entry("department").or_insert(Value::Null);
     if !explain {
@@ -37,6 +39,9 @@ pub(crate) fn flat_json(d: &Decision, explain: bool) -> Value {
                     a.remove("explanation");
                 }
             }
+        }
+        if let Some(Value::Object(c)) = obj.get_mut("clarify") {
+            c.remove("explanation");
         }
     }
     Value::Object(obj)
@@ -106,10 +111,14 @@ pub(crate) fn plain(d: &Decision, explain: bool) -> String {
             s.push_str(&explain_tree(x));
         }
     }
-    // The answers to the message's other questions, each as a reply of its own.
+    // The answers to the message's other questions, each as a reply of its own, then
+    // the question about an unclear one.
     if let Decision::Answer(a) = d {
         for more in &a.also {
             s.push_str(&plain(&Decision::Answer(more.clone()), explain));
+        }
+        if let Some(c) = &a.clarify {
+            s.push_str(&plain(&Decision::Clarify((**c).clone()), explain));
         }
     }
     s
