@@ -22,7 +22,7 @@ use crate::diag::{Diagnostic, DiagnosticKind, LoadError, Severity};
 use crate::hours::Hours;
 use crate::index::{self, Correction, Index, IndexInput, IntentHit};
 use crate::lang::LanguageDetector;
-use crate::model::{Content, IntentDef, Language, Settings, Thresholds};
+use crate::model::{Content, IntentDef, Language, Settings, Thresholds, MAX_FALLBACK_SUGGESTIONS};
 use crate::rules::{self, MsgWord, PhraseMatcher};
 use crate::score::Evidence;
 use crate::session::{PendingClarification, Session, Speaker, Topic, TranscriptEntry};
@@ -1338,7 +1338,12 @@ impl Bot {
                         self.intent(&c.intent)
                             .is_some_and(|i| !i.def.low_priority && i.context.is_empty())
                     })
-                    .take(3)
+                    .take(
+                        inner
+                            .settings
+                            .fallback_suggestions
+                            .min(MAX_FALLBACK_SUGGESTIONS) as usize,
+                    )
                     .map(|c| c.intent.clone())
                     .collect();
                 let mut rule = format!(
@@ -3123,6 +3128,34 @@ mod tests {
             d.text(),
             "Not sure. Perhaps: delivery_cost / delivery_time?"
         );
+    }
+
+    #[test]
+    fn fallback_suggestions_are_limited_or_turned_off_by_the_settings() {
+        let with = |n: u32| {
+            let mut content = empty_content(Language::En);
+            content.intents = follow_up_bot()
+                .inner
+                .intents
+                .iter()
+                .map(|i| i.def.clone())
+                .collect();
+            content.settings.fallback_suggestions = n;
+            let bot = Bot::from_content(content)
+                .expect("compiles")
+                .with_thresholds(STRICT);
+            let mut s = Session::new();
+            let d = bot.respond(&mut s, "delivery problem today");
+            assert_eq!(d.kind(), DecisionKind::Fallback, "{d:?}");
+            (d, s)
+        };
+        let (d, _) = with(1);
+        let offered: Vec<&str> = d.options().iter().map(|o| o.intent.as_str()).collect();
+        assert_eq!(offered, ["delivery_cost"]);
+        let (d, s) = with(0);
+        assert!(d.options().is_empty(), "{d:?}");
+        assert_eq!(d.text(), "text");
+        assert!(s.pending.is_none());
     }
 
     #[test]

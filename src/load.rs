@@ -30,7 +30,7 @@ use serde_saphyr::{Error as YamlError, Location, MessageFormatter, Options, Span
 use crate::diag::{Diagnostic, DiagnosticKind as Kind, LoadError};
 use crate::model::{
     BusinessHours, Content, EscalationRules, IntentDef, Language, Located, Messages, PerLanguage,
-    Pos, Settings, Thresholds, WeekHours,
+    Pos, Settings, Thresholds, WeekHours, MAX_FALLBACK_SUGGESTIONS,
 };
 use crate::validate::{self, LoadedExtras};
 
@@ -436,6 +436,8 @@ struct RawBot {
     hours: Option<Spanned<RawHours>>,
     #[serde(default)]
     messages: Option<Spanned<RawMessages>>,
+    #[serde(default)]
+    fallback_suggestions: Option<Spanned<u32>>,
     #[serde(default)]
     synonyms: SpannedMap<Vec<Texts>>,
 }
@@ -864,8 +866,29 @@ impl Cx<'_> {
         let synonyms = self.per_language(raw.synonyms, |cx, groups| {
             groups.into_iter().map(|g| cx.texts(g)).collect()
         });
+        let mut fallback_suggestions = MAX_FALLBACK_SUGGESTIONS;
+        if let Some(n) = raw.fallback_suggestions {
+            if n.value > MAX_FALLBACK_SUGGESTIONS {
+                self.diags.push(
+                    Diagnostic::error(
+                        Kind::InvalidValue,
+                        format!(
+                            "`fallback_suggestions` is {}, at most {MAX_FALLBACK_SUGGESTIONS}",
+                            n.value
+                        ),
+                    )
+                    .at(self.pos(&n.referenced))
+                    .with_hint(
+                        "customers pick a suggestion by its number (1, 2, 3); 0 turns suggestions off",
+                    ),
+                );
+            } else {
+                fallback_suggestions = n.value;
+            }
+        }
         Settings {
             synonyms,
+            fallback_suggestions,
             default_language: default_language
                 .or_else(|| languages.first().copied())
                 .unwrap_or(Language::En),
@@ -1473,6 +1496,26 @@ mod tests {
         let msgs: Vec<&str> = l.diagnostics.iter().map(|d| d.message()).collect();
         assert_eq!(msgs.len(), 4, "{msgs:?}");
         assert!(msgs[0].contains("time zone"));
+    }
+
+    #[test]
+    fn fallback_suggestions_are_read_and_bounded() {
+        let default = load_str(Some((Path::new("bot.yaml"), BOT)), &[]);
+        assert_eq!(default.content.settings.fallback_suggestions, 3);
+        let bot = format!("{BOT}fallback_suggestions: 0\n");
+        let off = load_str(Some((Path::new("bot.yaml"), &bot)), &[]);
+        assert!(!off.has_errors(), "{:?}", lines(&off));
+        assert_eq!(off.content.settings.fallback_suggestions, 0);
+        let bot = format!("{BOT}fallback_suggestions: 5\n");
+        let l = load_str(Some((Path::new("bot.yaml"), &bot)), &[]);
+        let line = BOT.lines().count() + 1;
+        let errors: Vec<String> = l.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            errors,
+            [format!(
+                "bot.yaml:{line}:23: error: `fallback_suggestions` is 5, at most 3"
+            )]
+        );
     }
 
     #[test]

@@ -165,6 +165,12 @@ pub struct Settings {
     pub hours: Option<BusinessHours>,
     /// The bot's own messages.
     pub messages: Messages,
+    /// How many topics a fallback suggests at most, when some are at least a little
+    /// plausible (see [`crate::decide::Fallback::options`]): 0 to
+    /// [`MAX_FALLBACK_SUGGESTIONS`]; 0 turns suggestions off (a fallback only asks to
+    /// rephrase).
+    #[serde(default = "default_fallback_suggestions")]
+    pub fallback_suggestions: u32,
     /// Words and short phrases that mean the same in this content, per language: each
     /// group is a list of entries, the first one the group's name. Every inflection of
     /// every entry counts as the first entry, in the content and in messages alike (see
@@ -184,10 +190,18 @@ impl Default for Settings {
             escalation: EscalationRules::default(),
             hours: None,
             messages: Messages::default(),
+            fallback_suggestions: MAX_FALLBACK_SUGGESTIONS,
             synonyms: PerLanguage::new(),
             pos: None,
         }
     }
+}
+
+/// The most topics a fallback suggests (the customer picks them by "1", "2", "3").
+pub const MAX_FALLBACK_SUGGESTIONS: u32 = 3;
+
+fn default_fallback_suggestions() -> u32 {
+    MAX_FALLBACK_SUGGESTIONS
 }
 
 /// Decision thresholds on calibrated confidence in [0, 1].
