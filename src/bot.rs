@@ -308,16 +308,21 @@ struct Part<'a> {
     captured: BTreeMap<String, String>,
 }
 
-/// A part of a message that asks several questions, unclear on its own: the options to
-/// ask about.
+/// Marks an explanation as a part's (`text`, starting at byte `start` of the message):
+/// the part's text, and typo corrections counted from the start of the whole message.
+fn explain_part(x: &mut Explanation, text: &str, start: usize) {
+    x.part = Some(text.to_string());
+    for c in &mut x.corrections {
+        c.start += start;
+        c.end += start;
+    }
+}
+
+/// A part of a message that asks several questions, unclear on its own (its `intent` the
+/// best candidate): the options to ask about.
 struct Unclear<'a> {
-    range: std::ops::Range<usize>,
+    part: Part<'a>,
     options: Vec<String>,
-    confidence: f32,
-    second: f32,
-    turn: Turn<'a>,
-    candidates: Vec<ScoredIntent>,
-    captured: BTreeMap<String, String>,
 }
 
 /// A finished turn's analysis buffers up to this size are kept for the next turn on the
@@ -1530,14 +1535,18 @@ impl Bot {
                         && self.has_topic_word(&part) =>
                 {
                     let (options, _) = self.clarify_options(&ranked, &refined);
+                    let intent = top.intent.clone();
                     unclear = Some(Unclear {
-                        range,
+                        part: Part {
+                            range,
+                            intent,
+                            confidence,
+                            second,
+                            turn: part,
+                            candidates: ranked,
+                            captured,
+                        },
                         options,
-                        confidence,
-                        second,
-                        turn: part,
-                        candidates: ranked,
-                        captured,
                     });
                 }
                 _ => {}
@@ -1594,11 +1603,7 @@ impl Bot {
                 // Not reached: the intents were chosen to answer.
                 return Some(d);
             };
-            a.explanation.part = Some(p.turn.text.to_string());
-            for c in &mut a.explanation.corrections {
-                c.start += p.range.start;
-                c.end += p.range.start;
-            }
+            explain_part(&mut a.explanation, p.turn.text, p.range.start);
             answers.push(a);
         }
         // A "yes" is meant for the answer that invites one ("Would you like to know how
@@ -1637,7 +1642,8 @@ impl Bot {
     /// The question about a part of a message that the bot could not tell apart on its
     /// own, asked after the answers to the other parts. A pick among its options is
     /// answered as a clarification's; ignoring it is no miss (the message was answered).
-    fn ask_about_part(&self, session: &mut Session, u: Unclear<'_>) -> Clarify {
+    fn ask_about_part(&self, session: &mut Session, unclear: Unclear<'_>) -> Clarify {
+        let Unclear { part: u, options } = unclear;
         let t = self.thresholds;
         let rule = format!(
             "several questions: this part is unclear on its own, best {} (answer needs {} and margin {}; runner-up {}), asked about after the answers",
@@ -1649,20 +1655,16 @@ impl Bot {
         self.remember(session, &u.captured);
         let lang = u.turn.lang;
         let prompt = self.message(|m| &m.clarify, lang);
-        let (options, text) = self.offer(&u.options, lang, &prompt);
+        let (choices, text) = self.offer(&options, lang, &prompt);
         let mut explanation = self.explanation(&u.turn, u.candidates, rule);
-        explanation.part = Some(u.turn.text.to_string());
-        for c in &mut explanation.corrections {
-            c.start += u.range.start;
-            c.end += u.range.start;
-        }
+        explain_part(&mut explanation, u.turn.text, u.range.start);
         session.pending = Some(PendingClarification {
-            options: u.options,
+            options,
             after_miss: true,
         });
         Clarify {
             text,
-            options,
+            options: choices,
             confidence: u.confidence,
             language: lang,
             explanation,
