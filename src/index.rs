@@ -526,7 +526,12 @@ impl ExampleIntents {
 struct VocabWord {
     folded: Box<str>,
     stem: Box<str>,
+    /// The language whose analysis gave `stem` (the first to use the word).
     lang: Language,
+    /// Every language whose content uses the word, one bit per [`Language::index`]: a
+    /// typo is corrected only to a word of the message's language or to one several
+    /// languages share (a brand: "paypal", "inpost").
+    langs: u8,
     /// The word feature of `stem`.
     word_f: u32,
     /// Its character n-gram features: a range of [`Index::gram_ids`] (empty for stop
@@ -957,12 +962,15 @@ impl Index {
                                 gram_ids.push(table.intern(k, TAG_CHAR));
                             });
                         }
-                        if !is_number && !vocab.contains_key(folded) {
+                        if let Some(&id) = vocab.get(folded) {
+                            vocab_words[id as usize].langs |= lang_bit;
+                        } else if !is_number {
                             vocab.insert(folded.into(), vocab_words.len() as u32);
                             vocab_words.push(VocabWord {
                                 folded: folded.into(),
                                 stem: stem.as_str().into(),
                                 lang: input.lang,
+                                langs: lang_bit,
                                 word_f,
                                 grams: (g0, gram_ids.len() as u32),
                             });
@@ -1024,7 +1032,8 @@ impl Index {
         // group at all.
         for (lang, folded) in analyzer.synonym_members() {
             let (lang, folded) = (*lang, folded.as_str());
-            if vocab.contains_key(folded) {
+            if let Some(&id) = vocab.get(folded) {
+                vocab_words[id as usize].langs |= 1 << lang.index();
                 continue;
             }
             let (stop, number) = analyzer.analyze_folded(folded, lang, &mut stem);
@@ -1047,6 +1056,7 @@ impl Index {
                 folded: folded.into(),
                 stem: stem.as_str().into(),
                 lang,
+                langs: 1 << lang.index(),
                 word_f,
                 grams: (g0, gram_ids.len() as u32),
             });
@@ -1391,9 +1401,13 @@ impl Index {
         !self.small_talk_stems.is_empty() && self.small_talk_stems.contains_key(stem)
     }
 
-    /// The closest known word to an unknown one, within the edits its length allows.
-    /// Ties are broken by preferring the message language, then the lowest id (content
-    /// order), so the result is deterministic.
+    /// The closest known word to an unknown one, within the edits its length allows,
+    /// among the words of the message's language and those several languages share.
+    /// Another language's word is not a target: in an English message "party" is not a
+    /// typo of the Polish "karty", nor "information" of the Latvian "informatīvā"
+    /// (CLINC150's test questions asked to the bundled bot: 87 of 637 corrections were
+    /// such). Ties are broken by preferring the message language, then the lowest id
+    /// (content order), so the result is deterministic.
     pub(crate) fn correct(&self, folded: &str, lang: Language) -> Option<(&str, &str, usize)> {
         let len = folded.chars().count();
         // A word one letter short of a long word ("paswrod" for "password") may still
@@ -1424,7 +1438,11 @@ impl Index {
                 {
                     continue;
                 }
-                let cand = (d, w.lang != lang, id);
+                let own = w.langs & (1 << lang.index()) != 0;
+                if !own && w.langs.count_ones() < 2 {
+                    continue;
+                }
+                let cand = (d, !own, id);
                 if best.is_none_or(|b| cand < b) {
                     best = Some(cand);
                 }
@@ -1885,6 +1903,36 @@ mod tests {
         let (w, _, d) = idx.correct("paswrod", Language::En).expect("corrected");
         assert_eq!((w, d), ("password", 2));
         assert!(idx.correct("xyz", Language::En).is_none());
+    }
+
+    #[test]
+    fn typos_are_corrected_to_the_messages_language_or_shared_words() {
+        let a = Analyzer::new();
+        let texts = [
+            (0, Language::Pl, "zablokowane karty"),
+            (0, Language::Lv, "maksāt ar paypal"),
+            (1, Language::Pl, "płacę przez paypal"),
+            (1, Language::En, "where is my parcel"),
+        ];
+        let inputs: Vec<IndexInput<'_>> = texts
+            .iter()
+            .enumerate()
+            .map(|(k, &(intent, lang, text))| IndexInput {
+                intent,
+                lang,
+                ordinal: k as u32,
+                text,
+            })
+            .collect();
+        let idx = Index::build(&a, 2, &[], &inputs, |_, _| {});
+        // "party" in an English message is a word, not a typo of the Polish "karty" ...
+        assert!(idx.correct("party", Language::En).is_none());
+        // ... which a Polish message's "kartu" still reaches.
+        let (w, _, _) = idx.correct("kartu", Language::Pl).expect("corrected");
+        assert_eq!(w, "karty");
+        // A word several languages use (a brand) is every language's.
+        let (w, _, _) = idx.correct("paypall", Language::En).expect("corrected");
+        assert_eq!(w, "paypal");
     }
 
     #[test]
