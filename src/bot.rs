@@ -1513,43 +1513,39 @@ impl Bot {
                 continue;
             }
             let confidence = top.confidence;
-            match decide::verdict(&t, confidence, second) {
-                DecisionKind::Answer => {
-                    if answered.iter().any(|a| a.intent == top.intent) {
-                        continue;
-                    }
-                    let intent = top.intent.clone();
-                    answered.push(Part {
-                        range,
-                        intent,
-                        confidence,
-                        second,
-                        turn: part,
-                        candidates: ranked,
-                        captured,
-                    });
-                }
-                DecisionKind::Clarify
-                    if unclear.is_none()
+            let verdict = decide::verdict(&t, confidence, second);
+            let keep = match verdict {
+                DecisionKind::Answer => !answered.iter().any(|a| a.intent == top.intent),
+                DecisionKind::Clarify => {
+                    unclear.is_none()
                         && parts::asks(part.text, &part.analyzed, part.lang)
-                        && self.has_topic_word(&part) =>
-                {
-                    let (options, _) = self.clarify_options(&ranked, &refined);
-                    let intent = top.intent.clone();
-                    unclear = Some(Unclear {
-                        part: Part {
-                            range,
-                            intent,
-                            confidence,
-                            second,
-                            turn: part,
-                            candidates: ranked,
-                            captured,
-                        },
-                        options,
-                    });
+                        && self.has_topic_word(&part)
                 }
-                _ => {}
+                _ => false,
+            };
+            if !keep {
+                continue;
+            }
+            // The options borrow the ranking, which the part then takes.
+            let options = (verdict == DecisionKind::Clarify)
+                .then(|| self.clarify_options(&ranked, &refined).0);
+            let found = Part {
+                range,
+                intent: top.intent.clone(),
+                confidence,
+                second,
+                turn: part,
+                candidates: ranked,
+                captured,
+            };
+            match options {
+                None => answered.push(found),
+                Some(options) => {
+                    unclear = Some(Unclear {
+                        part: found,
+                        options,
+                    })
+                }
             }
         }
         // An unclear part that could be about a topic answered is most likely the same
