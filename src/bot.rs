@@ -1422,12 +1422,9 @@ impl Bot {
         (options, any_topic)
     }
 
-    /// The general intents that step aside for a plausible candidate refining them, and
-    /// the confidence of the runner-up that competes with the best candidate: small talk
-    /// does not compete with a real topic (it was ranked after it for that reason), nor
-    /// a general intent with the plausible intent that refines it.
     /// The intents offered to pick, with their labels, and the question about them:
-    /// `"{prompt} A / B?"`.
+    /// `"{prompt} A / B?"`. The question mark is left out when the last label already
+    /// ends a sentence ("Who are you?"), so the question never reads "…you??".
     fn offer(&self, ids: &[String], lang: Language, prompt: &str) -> (Vec<Choice>, String) {
         let choices: Vec<Choice> = ids
             .iter()
@@ -1437,10 +1434,19 @@ impl Bot {
             })
             .collect();
         let labels: Vec<&str> = choices.iter().map(|c| c.label.as_str()).collect();
-        let text = format!("{} {}?", prompt.trim_end(), labels.join(" / "));
+        let list = labels.join(" / ");
+        let ends_sentence = list
+            .trim_end()
+            .ends_with(['?', '!', '.', '…', '？', '！', '。']);
+        let mark = if ends_sentence { "" } else { "?" };
+        let text = format!("{} {}{mark}", prompt.trim_end(), list.trim_end());
         (choices, text)
     }
 
+    /// The general intents that step aside for a plausible candidate refining them, and
+    /// the confidence of the runner-up that competes with the best candidate: small talk
+    /// does not compete with a real topic (it was ranked after it for that reason), nor
+    /// a general intent with the plausible intent that refines it.
     fn runner_up<'c>(&'c self, candidates: &'c [ScoredIntent]) -> (Vec<&'c str>, f32) {
         let t = self.thresholds;
         let is_low = |c: &ScoredIntent| self.intent(&c.intent).is_some_and(|i| i.def.low_priority);
@@ -2476,6 +2482,30 @@ mod tests {
         );
         content.intents = vec![a, b];
         content
+    }
+
+    #[test]
+    fn an_offer_adds_no_second_question_mark_to_a_label_that_ends_a_sentence() {
+        let mut content = keyword_content(&["password"]);
+        content.intents[0]
+            .label
+            .insert(Language::En, "Forgot your password?".to_string());
+        content.intents[1]
+            .label
+            .insert(Language::En, "Parcel tracking".to_string());
+        let bot = Bot::from_content(content).expect("compiles");
+        let ids = |a: &str, b: &str| vec![a.to_string(), b.to_string()];
+        let (_, text) = bot.offer(&ids("parcel", "password"), Language::En, "Did you mean: ");
+        assert_eq!(
+            text,
+            "Did you mean: Parcel tracking / Forgot your password?"
+        );
+        let (choices, text) = bot.offer(&ids("password", "parcel"), Language::En, "Did you mean:");
+        assert_eq!(
+            text,
+            "Did you mean: Forgot your password? / Parcel tracking?"
+        );
+        assert_eq!(choices[0].label, "Forgot your password?");
     }
 
     #[test]
