@@ -1186,6 +1186,17 @@ impl Bot {
                 session.misses = session.misses.saturating_add(1);
             }
         }
+        // 3b. A follow-up the last answer suggested, picked by its label: a widget's
+        // button sends the label, which on its own may be unclear ("Faktura": a request
+        // or a correction?) but under that answer means that topic.
+        if let Some((id, last)) = self.follow_up_picked(session, turn) {
+            let rule = format!("picked follow-up {id} suggested by the answer {last}");
+            let conf = candidates
+                .iter()
+                .find(|c| c.intent == id)
+                .map_or(1.0, |c| c.confidence.max(t.answer));
+            return self.answer(session, turn, now, &id, conf, candidates, captured, rule);
+        }
         // 4. Thresholds.
         // The runner-up that competes with the best: small talk does not compete with a
         // real topic (it was ranked after it for that reason).
@@ -1789,20 +1800,8 @@ impl Bot {
             return Some(0);
         }
         // A label in any language ("returns", "zwroty").
-        let folded_msg = crate::normalize::fold(turn.text.trim());
-        let folded_msg = folded_msg.trim_matches(|c: char| !c.is_alphanumeric());
-        for (k, id) in pending.options.iter().enumerate() {
-            if let Some(i) = self.intent(id) {
-                for label in i.def.label.values() {
-                    let l = crate::normalize::fold(label);
-                    if !folded_msg.is_empty()
-                        && (l == folded_msg
-                            || strsim::normalized_damerau_levenshtein(&l, folded_msg) >= 0.8)
-                    {
-                        return Some(k);
-                    }
-                }
-            }
+        if let Some(k) = self.label_picked(&pending.options, turn.text) {
+            return Some(k);
         }
         // A short message whose best intent is one of the options.
         if words.len() <= 4 {
@@ -1813,6 +1812,41 @@ impl Bot {
             }
         }
         None
+    }
+
+    /// Which of `options` (intent ids) the message names by its label, in any language
+    /// ("returns", "zwroty"), allowing a typo or two (folded, normalised edit similarity
+    /// at least 0.8).
+    fn label_picked(&self, options: &[String], text: &str) -> Option<usize> {
+        let folded = crate::normalize::fold(text.trim());
+        let folded = folded.trim_matches(|c: char| !c.is_alphanumeric());
+        if folded.is_empty() {
+            return None;
+        }
+        options.iter().position(|id| {
+            self.intent(id).is_some_and(|i| {
+                i.def.label.values().any(|label| {
+                    let l = crate::normalize::fold(label);
+                    let l = l.trim_matches(|c: char| !c.is_alphanumeric());
+                    l == folded || strsim::normalized_damerau_levenshtein(l, folded) >= 0.8
+                })
+            })
+        })
+    }
+
+    /// The follow-up the customer picked by its label (a widget's button sends the label)
+    /// among those the intent answered last suggested, and that intent.
+    fn follow_up_picked(&self, session: &Session, turn: &Turn<'_>) -> Option<(String, String)> {
+        let last = session.context.as_deref()?;
+        let ids: Vec<String> = self
+            .intent(last)?
+            .def
+            .follow_ups
+            .iter()
+            .map(|f| f.value.clone())
+            .collect();
+        let k = self.label_picked(&ids, turn.text)?;
+        Some((ids[k].clone(), last.to_string()))
     }
 
     fn remember(&self, session: &mut Session, captured: &BTreeMap<String, String>) {

@@ -83,7 +83,9 @@ pub struct Answer {
     pub language_fallback: bool,
     /// Values captured from the message (and earlier ones) that the answer can use.
     pub values: BTreeMap<String, String>,
-    /// Suggested next intents.
+    /// Suggested next intents ("see also"), with their labels for buttons. The next
+    /// message picks one by its label (in any language, allowing a typo), even where the
+    /// label alone would be unclear or read as this answer's topic.
     pub follow_ups: Vec<Choice>,
     /// Why.
     pub explanation: Explanation,
