@@ -3071,6 +3071,11 @@ mod tests {
 
     /// A bot where "how long does it take?" is unclear on its own (delivery or refund).
     fn follow_up_bot() -> Bot {
+        Bot::from_content(follow_up_content()).expect("compiles")
+    }
+
+    /// The content of [`follow_up_bot`].
+    fn follow_up_content() -> Content {
         let mut content = empty_content(Language::En);
         content.intents = vec![
             intent_in(
@@ -3104,7 +3109,7 @@ mod tests {
                 "14 days.",
             ),
         ];
-        Bot::from_content(content).expect("compiles")
+        content
     }
 
     #[test]
@@ -3208,13 +3213,7 @@ mod tests {
 
     #[test]
     fn a_fallback_asks_about_its_suggestions_in_the_customers_language() {
-        let mut content = empty_content(Language::En);
-        content.intents = follow_up_bot()
-            .inner
-            .intents
-            .iter()
-            .map(|i| i.def.clone())
-            .collect();
+        let mut content = follow_up_content();
         content
             .settings
             .messages
@@ -3233,13 +3232,7 @@ mod tests {
     #[test]
     fn fallback_suggestions_are_limited_or_turned_off_by_the_settings() {
         let with = |n: u32| {
-            let mut content = empty_content(Language::En);
-            content.intents = follow_up_bot()
-                .inner
-                .intents
-                .iter()
-                .map(|i| i.def.clone())
-                .collect();
+            let mut content = follow_up_content();
             content.settings.fallback_suggestions = n;
             let bot = Bot::from_content(content)
                 .expect("compiles")
