@@ -1818,7 +1818,7 @@ impl Bot {
             return Some(0);
         }
         // A label in any language ("returns", "zwroty").
-        if let Some(k) = self.label_picked(&pending.options, turn.text) {
+        if let Some(k) = self.label_picked(pending.options.iter().map(String::as_str), turn.text) {
             return Some(k);
         }
         // A short message whose best intent is one of the options.
@@ -1835,13 +1835,17 @@ impl Bot {
     /// Which of `options` (intent ids) the message names by its label, in any language
     /// ("returns", "zwroty"), allowing a typo or two (folded, normalised edit similarity
     /// at least 0.8).
-    fn label_picked(&self, options: &[String], text: &str) -> Option<usize> {
+    fn label_picked<'o>(
+        &self,
+        options: impl IntoIterator<Item = &'o str>,
+        text: &str,
+    ) -> Option<usize> {
         let folded = crate::normalize::fold(text.trim());
         let folded = folded.trim_matches(|c: char| !c.is_alphanumeric());
         if folded.is_empty() {
             return None;
         }
-        options.iter().position(|id| {
+        options.into_iter().position(|id| {
             self.intent(id).is_some_and(|i| {
                 i.def.label.values().any(|label| {
                     let l = crate::normalize::fold(label);
@@ -1856,15 +1860,9 @@ impl Bot {
     /// among those the intent answered last suggested, and that intent.
     fn follow_up_picked(&self, session: &Session, turn: &Turn<'_>) -> Option<(String, String)> {
         let last = session.context.as_deref()?;
-        let ids: Vec<String> = self
-            .intent(last)?
-            .def
-            .follow_ups
-            .iter()
-            .map(|f| f.value.clone())
-            .collect();
-        let k = self.label_picked(&ids, turn.text)?;
-        Some((ids[k].clone(), last.to_string()))
+        let follow_ups = &self.intent(last)?.def.follow_ups;
+        let k = self.label_picked(follow_ups.iter().map(|f| f.value.as_str()), turn.text)?;
+        Some((follow_ups[k].value.clone(), last.to_string()))
     }
 
     fn remember(&self, session: &mut Session, captured: &BTreeMap<String, String>) {
