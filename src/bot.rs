@@ -1155,7 +1155,22 @@ impl Bot {
                 .collect();
             &wanted
         };
-        if let Some(p) = inner.human.find(asked_words) {
+        // A phrase that the example a confident answer matched also has is a word of that
+        // topic, not a request: "are you a bot or a real person?" asks who answers, as
+        // bot_identity's example "are you a bot or a real person" does.
+        let mut mention = None;
+        let requested = inner.human.find(asked_words).and_then(|p| {
+            match self.mentioned_by_topic(&candidates, turn, asked_words) {
+                Some(example) => {
+                    mention = Some(format!(
+                        "; \"{p}\" is a word of its example \"{example}\", not a request for a human"
+                    ));
+                    None
+                }
+                None => Some(p),
+            }
+        });
+        if let Some(p) = requested {
             let rule = format!("asked for a human: matched \"{p}\"");
             self.remember(session, &captured);
             let h = Handover::new(
@@ -1275,6 +1290,9 @@ impl Bot {
                     Fixed2(top_conf - second_conf),
                     Fixed2(t.margin)
                 );
+                if let Some(m) = &mention {
+                    rule.push_str(m);
+                }
                 self.answer(
                     session, turn, now, &id, top_conf, candidates, captured, rule,
                 )
@@ -1476,6 +1494,40 @@ impl Bot {
     /// the confidence of the runner-up that competes with the best candidate: small talk
     /// does not compete with a real topic (it was ranked after it for that reason), nor
     /// a general intent with the plausible intent that refines it.
+    /// The example that makes the human phrases of a message a mention rather than a
+    /// request: the best topic is answered (the answer threshold and margin), is not
+    /// handed to a human anyway, and the nearest example of it has every human phrase the
+    /// message has and another of its words ([`PhraseMatcher::mentioned_as_in`]). Content
+    /// editors decide: an example that names a person ("when do your consultants work?")
+    /// makes such questions that topic's.
+    fn mentioned_by_topic<'c>(
+        &self,
+        candidates: &'c [ScoredIntent],
+        turn: &Turn<'_>,
+        asked_words: &[MsgWord<'_>],
+    ) -> Option<&'c str> {
+        let inner = &*self.inner;
+        let top = candidates.first()?;
+        let example = top.example.as_deref()?;
+        let (_, second) = self.runner_up(candidates);
+        if decide::verdict(&self.thresholds, top.confidence, second) != DecisionKind::Answer
+            || self.intent(&top.intent)?.def.human_only
+        {
+            return None;
+        }
+        let mut analyzed = Analyzed::new();
+        inner
+            .analyzer
+            .analyze_with(example, turn.lang, &mut analyzed, |w| {
+                inner.index.known_stem(w, turn.lang)
+            });
+        let words: Vec<MsgWord<'_>> = analyzed.iter().map(MsgWord::of).collect();
+        inner
+            .human
+            .mentioned_as_in(asked_words, &words)
+            .then_some(example)
+    }
+
     fn runner_up<'c>(&'c self, candidates: &'c [ScoredIntent]) -> (Vec<&'c str>, f32) {
         let t = self.thresholds;
         let is_low = |c: &ScoredIntent| self.intent(&c.intent).is_some_and(|i| i.def.low_priority);

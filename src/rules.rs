@@ -125,25 +125,63 @@ impl PhraseMatcher {
     /// The first phrase found in the message, if any.
     pub(crate) fn find(&self, all: &[MsgWord<'_>]) -> Option<&str> {
         let content: Vec<MsgWord<'_>> = all.iter().copied().filter(|w| !w.stop).collect();
-        'phrases: for p in &self.phrases {
-            let msg: &[MsgWord<'_>] = if p.with_stop_words { all } else { &content };
-            'starts: for start in 0..msg.len() {
-                if !same_word(msg[start], &p.words[0]) {
-                    continue;
+        self.phrases
+            .iter()
+            .find(|p| p.found_in(if p.with_stop_words { all } else { &content }))
+            .map(|p| p.text.as_str())
+    }
+
+    /// The phrases of this matcher the message has are a mention, not a request: each is
+    /// also in `example` (the text of the example the message matched), and the message
+    /// shares a content word with the example besides the phrases' words. "am I talking
+    /// to a bot or a real person?" mentions one as "am I talking to a bot or a real
+    /// person" does; "real person please" only asks for one, whatever example has it.
+    pub(crate) fn mentioned_as_in(&self, all: &[MsgWord<'_>], example: &[MsgWord<'_>]) -> bool {
+        let content: Vec<MsgWord<'_>> = all.iter().copied().filter(|w| !w.stop).collect();
+        let ex_content: Vec<MsgWord<'_>> = example.iter().copied().filter(|w| !w.stop).collect();
+        let mut found = Vec::new();
+        for p in &self.phrases {
+            let (msg, ex) = if p.with_stop_words {
+                (all, example)
+            } else {
+                (&content[..], &ex_content[..])
+            };
+            if p.found_in(msg) {
+                if !p.found_in(ex) {
+                    return false;
                 }
-                let mut pos = start;
-                for w in &p.words[1..] {
-                    let window = (pos + 1)..(pos + 3).min(msg.len());
-                    match window.clone().find(|&k| same_word(msg[k], w)) {
-                        Some(k) => pos = k,
-                        None => continue 'starts,
-                    }
-                }
-                return Some(&p.text);
+                found.push(p);
             }
-            continue 'phrases;
         }
-        None
+        !found.is_empty()
+            && content.iter().any(|&m| {
+                !found
+                    .iter()
+                    .any(|p| p.words.iter().any(|w| same_word(m, w)))
+                    && ex_content.iter().any(|e| e.stem == m.stem)
+            })
+    }
+}
+
+impl Phrase {
+    /// All the phrase's words occur in `msg`, in order, with at most one other word
+    /// between two of them.
+    fn found_in(&self, msg: &[MsgWord<'_>]) -> bool {
+        'starts: for start in 0..msg.len() {
+            if !same_word(msg[start], &self.words[0]) {
+                continue;
+            }
+            let mut pos = start;
+            for w in &self.words[1..] {
+                let window = (pos + 1)..(pos + 3).min(msg.len());
+                match window.clone().find(|&k| same_word(msg[k], w)) {
+                    Some(k) => pos = k,
+                    None => continue 'starts,
+                }
+            }
+            return true;
+        }
+        false
     }
 }
 

@@ -853,3 +853,75 @@ fn an_unsure_lead_on_a_sensitive_intent_goes_to_a_human() {
         DecisionKind::Clarify
     );
 }
+
+/// A bot with a human phrase ("real person", "consultant"), a topic whose examples name a
+/// person, a topic whose examples do not, and a human-only intent.
+fn mention_bot() -> Bot {
+    let mut c = content(&[
+        (
+            "bot_identity",
+            &[
+                "are you a bot",
+                "am I talking to a bot or a real person",
+                "who are you",
+            ],
+        ),
+        (
+            "hours",
+            &[
+                "when are you open",
+                "opening hours",
+                "when do your consultants work",
+            ],
+        ),
+        (
+            "delivery",
+            &["how long does delivery take", "when will my parcel arrive"],
+        ),
+        (
+            "talk_to_human",
+            &["I want to talk to a person", "connect me with staff"],
+        ),
+    ]);
+    c.intents
+        .iter_mut()
+        .find(|i| i.id.value == "talk_to_human")
+        .expect("defined above")
+        .human_only = true;
+    c.settings.escalation.human_phrases.insert(
+        Language::En,
+        vec![
+            faqbot::Located::new("real person".to_string()),
+            faqbot::Located::new("consultant".to_string()),
+        ],
+    );
+    Bot::from_content(c).expect("valid content")
+}
+
+#[test]
+fn a_human_phrase_an_answered_example_has_is_a_mention_not_a_request() {
+    let bot = mention_bot();
+    let ask = |m: &str| bot.respond(&mut Session::new(), m);
+    // The nearest example of the answered topic has the phrase: answered.
+    for (m, intent) in [
+        ("am I talking to a bot or a real person?", "bot_identity"),
+        ("when do your consultants work", "hours"),
+    ] {
+        let d = ask(m);
+        assert_eq!(d.intent(), Some(intent), "{m}: {d:?}");
+        assert_eq!(d.kind(), DecisionKind::Answer, "{m}");
+    }
+    // The same words where the nearest example lacks the phrase, or nothing is answered:
+    // a request.
+    for m in [
+        "real person please",
+        "consultant",
+        "a consultant: how long does delivery take",
+        "I want a real person, are you a bot",
+    ] {
+        match ask(m) {
+            Decision::Escalate(e) => assert_eq!(e.reason, EscalationReason::HumanRequested, "{m}"),
+            other => panic!("{m}: expected escalation, got {other:?}"),
+        }
+    }
+}
