@@ -1298,6 +1298,24 @@ impl Bot {
                 )
             }
             DecisionKind::Clarify
+                if top
+                    .is_some_and(|c| self.intent(&c.intent).is_some_and(|i| i.def.human_only)) =>
+            {
+                // The bot leans to handing over ("I'd like to chat with a customer service
+                // advisor"): "did you mean: talk to a person?" would only delay the person.
+                let id = candidates[0].intent.clone();
+                let rule = format!(
+                    "hand-over: best {id} {} is handed to a human, not worth a question though unsure (answer needs {} and margin {}; runner-up {})",
+                    Fixed2(top_conf),
+                    Fixed2(t.answer),
+                    Fixed2(t.margin),
+                    Fixed2(second_conf)
+                );
+                self.answer(
+                    session, turn, now, &id, top_conf, candidates, captured, rule,
+                )
+            }
+            DecisionKind::Clarify
                 if top_conf - second_conf >= t.margin
                     && top.is_some_and(|c| self.is_sensitive(&c.intent)) =>
             {
@@ -1496,36 +1514,69 @@ impl Bot {
     /// a general intent with the plausible intent that refines it.
     /// The example that makes the human phrases of a message a mention rather than a
     /// request: the best topic is answered (the answer threshold and margin), is not
-    /// handed to a human anyway, and the nearest example of it has every human phrase the
-    /// message has and another of its words ([`PhraseMatcher::mentioned_as_in`]). Content
+    /// handed to a human anyway, and an example of it has every human phrase the message
+    /// has and another of its words ([`PhraseMatcher::mentioned_as_in`]): the nearest
+    /// example, or another in the message's language when the intent's examples have
+    /// every content word of the message. Content
     /// editors decide: an example that names a person ("when do your consultants work?")
     /// makes such questions that topic's.
-    fn mentioned_by_topic<'c>(
+    fn mentioned_by_topic(
         &self,
-        candidates: &'c [ScoredIntent],
+        candidates: &[ScoredIntent],
         turn: &Turn<'_>,
         asked_words: &[MsgWord<'_>],
-    ) -> Option<&'c str> {
+    ) -> Option<String> {
         let inner = &*self.inner;
         let top = candidates.first()?;
-        let example = top.example.as_deref()?;
+        let intent = self.intent(&top.intent)?;
         let (_, second) = self.runner_up(candidates);
         if decide::verdict(&self.thresholds, top.confidence, second) != DecisionKind::Answer
-            || self.intent(&top.intent)?.def.human_only
+            || intent.def.human_only
         {
             return None;
         }
-        let mut analyzed = Analyzed::new();
-        inner
-            .analyzer
-            .analyze_with(example, turn.lang, &mut analyzed, |w| {
+        // The nearest example, or another of the intent's examples in the message's
+        // language when the intent's examples have every word of the message: "W jakich
+        // godzinach pracują wasi konsultanci?" is nearest to "W jakich godzinach
+        // pracujecie?", and "kiedy pracują konsultanci?" says it all the same; "I want a
+        // real person, are you a bot?" wants more than "am I talking to a bot or a real
+        // person" asks.
+        let analyze = |text: &str| {
+            let mut a = Analyzed::new();
+            inner.analyzer.analyze_with(text, turn.lang, &mut a, |w| {
                 inner.index.known_stem(w, turn.lang)
             });
-        let words: Vec<MsgWord<'_>> = analyzed.iter().map(MsgWord::of).collect();
-        inner
-            .human
-            .mentioned_as_in(asked_words, &words)
-            .then_some(example)
+            a
+        };
+        let mentioned = |a: &Analyzed| {
+            let words: Vec<MsgWord<'_>> = a.iter().map(MsgWord::of).collect();
+            inner.human.mentioned_as_in(turn.text, asked_words, &words)
+        };
+        let nearest = top.example.as_deref();
+        if let Some(e) = nearest.filter(|e| mentioned(&analyze(e))) {
+            return Some(e.to_owned());
+        }
+        let examples: Vec<(&str, Analyzed)> = intent
+            .def
+            .examples
+            .get(&turn.lang)
+            .into_iter()
+            .flatten()
+            .map(|e| (e.value.as_str(), analyze(&e.value)))
+            .collect();
+        let known = |w: &MsgWord<'_>| {
+            w.stop
+                || examples
+                    .iter()
+                    .any(|(_, a)| a.iter().any(|t| t.stem == w.stem))
+        };
+        if !asked_words.iter().all(known) {
+            return None;
+        }
+        examples
+            .iter()
+            .find(|(e, a)| Some(*e) != nearest && mentioned(a))
+            .map(|(e, _)| (*e).to_owned())
     }
 
     fn runner_up<'c>(&'c self, candidates: &'c [ScoredIntent]) -> (Vec<&'c str>, f32) {

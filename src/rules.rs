@@ -43,6 +43,8 @@ pub(crate) struct MsgWord<'a> {
     pub stop: bool,
     /// Characters in `folded`.
     pub chars: usize,
+    /// Byte offset of the word in the message.
+    pub start: usize,
 }
 
 impl<'a> MsgWord<'a> {
@@ -53,6 +55,7 @@ impl<'a> MsgWord<'a> {
             stem: t.stem,
             stop: t.stop,
             chars: t.folded.chars().count(),
+            start: t.start,
         }
     }
 }
@@ -127,16 +130,25 @@ impl PhraseMatcher {
         let content: Vec<MsgWord<'_>> = all.iter().copied().filter(|w| !w.stop).collect();
         self.phrases
             .iter()
-            .find(|p| p.found_in(if p.with_stop_words { all } else { &content }))
+            .find(|p| {
+                p.position_in(if p.with_stop_words { all } else { &content })
+                    .is_some()
+            })
             .map(|p| p.text.as_str())
     }
 
     /// The phrases of this matcher the message has are a mention, not a request: each is
-    /// also in `example` (the text of the example the message matched), and the message
-    /// shares a content word with the example besides the phrases' words. "am I talking
-    /// to a bot or a real person?" mentions one as "am I talking to a bot or a real
-    /// person" does; "real person please" only asks for one, whatever example has it.
-    pub(crate) fn mentioned_as_in(&self, all: &[MsgWord<'_>], example: &[MsgWord<'_>]) -> bool {
+    /// also in `example` (the text of an example the message matched), and the message
+    /// shares a content word with the example besides the phrases' words, in the clause of
+    /// a phrase (`text` is the message; clauses end at `,.;:!?`). "am I talking to a bot
+    /// or a real person?" mentions one as "am I talking to a bot or a real person" does;
+    /// "real person please" and "are you a bot? real person please" ask for one.
+    pub(crate) fn mentioned_as_in(
+        &self,
+        text: &str,
+        all: &[MsgWord<'_>],
+        example: &[MsgWord<'_>],
+    ) -> bool {
         let content: Vec<MsgWord<'_>> = all.iter().copied().filter(|w| !w.stop).collect();
         let ex_content: Vec<MsgWord<'_>> = example.iter().copied().filter(|w| !w.stop).collect();
         let mut found = Vec::new();
@@ -146,27 +158,33 @@ impl PhraseMatcher {
             } else {
                 (&content[..], &ex_content[..])
             };
-            if p.found_in(msg) {
-                if !p.found_in(ex) {
+            if let Some(at) = p.position_in(msg) {
+                if p.position_in(ex).is_none() {
                     return false;
                 }
-                found.push(p);
+                found.push((p, msg[at].start));
             }
         }
+        let clause = |a: usize, b: usize| {
+            let (a, b) = (a.min(b), a.max(b));
+            text.get(a..b)
+                .is_some_and(|between| !between.contains([',', '.', ';', ':', '!', '?']))
+        };
         !found.is_empty()
             && content.iter().any(|&m| {
                 !found
                     .iter()
-                    .any(|p| p.words.iter().any(|w| same_word(m, w)))
+                    .any(|(p, _)| p.words.iter().any(|w| same_word(m, w)))
                     && ex_content.iter().any(|e| e.stem == m.stem)
+                    && found.iter().any(|&(_, at)| clause(at, m.start))
             })
     }
 }
 
 impl Phrase {
-    /// All the phrase's words occur in `msg`, in order, with at most one other word
-    /// between two of them.
-    fn found_in(&self, msg: &[MsgWord<'_>]) -> bool {
+    /// Where the phrase's words occur in `msg`, in order, with at most one other word
+    /// between two of them: the index of its first word.
+    fn position_in(&self, msg: &[MsgWord<'_>]) -> Option<usize> {
         'starts: for start in 0..msg.len() {
             if !same_word(msg[start], &self.words[0]) {
                 continue;
@@ -179,9 +197,9 @@ impl Phrase {
                     None => continue 'starts,
                 }
             }
-            return true;
+            return Some(start);
         }
-        false
+        None
     }
 }
 

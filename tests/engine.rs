@@ -911,13 +911,14 @@ fn a_human_phrase_an_answered_example_has_is_a_mention_not_a_request() {
         assert_eq!(d.intent(), Some(intent), "{m}: {d:?}");
         assert_eq!(d.kind(), DecisionKind::Answer, "{m}");
     }
-    // The same words where the nearest example lacks the phrase, or nothing is answered:
-    // a request.
+    // The phrase alone, in a clause of its own, where no example of the topic has it, or
+    // where nothing is answered: a request.
     for m in [
         "real person please",
         "consultant",
         "a consultant: how long does delivery take",
         "I want a real person, are you a bot",
+        "are you a bot? real person please",
     ] {
         match ask(m) {
             Decision::Escalate(e) => assert_eq!(e.reason, EscalationReason::HumanRequested, "{m}"),
