@@ -173,6 +173,22 @@ pub struct Conflict {
     pub similarity: f32,
 }
 
+/// An example of an answered intent that the bot hands to a human instead (see
+/// [`Bot::escalating_examples`]).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct EscalatingExample {
+    /// The intent.
+    pub intent: String,
+    /// Its example.
+    pub example: String,
+    /// Where that example is written.
+    pub pos: Option<crate::model::Pos>,
+    /// Why it is handed over: a human phrase or frustration.
+    pub reason: EscalationReason,
+    /// What fired, in words ("matched \"сколько можно\"").
+    pub trigger: String,
+}
+
 /// Options for one message beyond its text.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Input<'a> {
@@ -468,6 +484,41 @@ impl Bot {
                             other_pos,
                             similarity: c.example_similarity,
                         });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Finds examples of intents the bot answers (not human-only) that a human or
+    /// frustration phrase hands to a human instead: asked as written, in a new
+    /// conversation, in the example's language. "во сколько можно звонить" (what time
+    /// can I call?) under opening hours met the frustration phrase "сколько можно" (how
+    /// much longer!): customers asking that way were handed over, never answered.
+    pub fn escalating_examples(&self) -> Vec<EscalatingExample> {
+        let mut out = Vec::new();
+        for intent in &self.inner.intents {
+            if intent.def.human_only {
+                continue;
+            }
+            for (&lang, list) in &intent.def.examples {
+                for ex in list {
+                    let d = self
+                        .respond_with(&mut Session::new(), Input::new(&ex.value).language(lang));
+                    if let Decision::Escalate(e) = d {
+                        if matches!(
+                            e.reason,
+                            EscalationReason::HumanRequested | EscalationReason::Frustration
+                        ) {
+                            out.push(EscalatingExample {
+                                intent: intent.def.id.value.clone(),
+                                example: ex.value.clone(),
+                                pos: ex.pos.clone(),
+                                reason: e.reason,
+                                trigger: e.trigger,
+                            });
+                        }
                     }
                 }
             }

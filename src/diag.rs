@@ -82,6 +82,10 @@ pub enum DiagnosticKind {
     /// Two intents have nearly the same example: customers will get the wrong one or a
     /// clarification (found by `faqbot check` on the compiled bot).
     Conflict,
+    /// An example of an intent the bot answers is handed to a human instead: a human or
+    /// frustration phrase fires on it, so customers asking that way never get the answer
+    /// (found by `faqbot check` on the compiled bot).
+    EscalatingExample,
 }
 
 /// One problem found in content, with where it is and how to fix it.

@@ -99,7 +99,7 @@ mod stopwords;
 pub mod testing;
 pub mod validate;
 
-pub use bot::{Bot, BotBuilder, Conflict, Input, DEFAULT_MAX_MESSAGE_BYTES};
+pub use bot::{Bot, BotBuilder, Conflict, EscalatingExample, Input, DEFAULT_MAX_MESSAGE_BYTES};
 pub use decide::{Decision, DecisionKind};
 pub use diag::{Diagnostic, DiagnosticKind, LoadError, Severity};
 pub use load::{load_dir, Loaded};

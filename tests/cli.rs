@@ -44,7 +44,7 @@ fn run(args: &[&str]) -> (i32, String, String) {
 fn check_passes_on_bundled_intents() {
     let (code, out, _) = run(&["check", INTENTS]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("0 error(s)"), "{out}");
+    assert!(out.contains("0 error(s), 0 warning(s)"), "{out}");
 }
 
 #[test]
@@ -59,6 +59,30 @@ fn check_reports_errors_with_positions_and_exit_1() {
     let (code, out, _) = run(&["check", dir.to_str().expect("utf8")]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("bad.yaml:4:5"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_warns_about_examples_handed_to_a_human() {
+    let dir = temp_dir("escalating");
+    std::fs::copy(format!("{INTENTS}/bot.yaml"), dir.join("bot.yaml")).expect("copy");
+    // "!!!" is a frustration pattern of the bundled bot.yaml: customers writing the
+    // example so would be handed over, never answered.
+    let answers = "{ pl: A, en: A, lv: A, ru: A }";
+    std::fs::write(
+        dir.join("a.yaml"),
+        format!(
+            "intents:\n  - id: parcel\n    label: {answers}\n    examples:\n      en:\n        - where is my parcel\n        - my parcel is late, where is it!!!\n        - has my parcel left\n    answer: {answers}\n"
+        ),
+    )
+    .expect("write");
+    let (code, out, _) = run(&["check", dir.to_str().expect("utf8")]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("a.yaml:7:11: warning: example \"my parcel is late, where is it!!!\" of intent `parcel` is handed to a human, read as frustration"),
+        "{out}"
+    );
+    assert!(!out.contains("\"where is my parcel\" of"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -192,6 +192,25 @@ fn check(dir: &std::path::Path, json: bool) -> Result<ExitCode> {
                         .with_hint("reword one of them, or move it to the intent it belongs to"),
                     );
                 }
+                // Examples a phrase hands to a human: customers asking so never get
+                // the answer.
+                for e in bot.escalating_examples() {
+                    let what = match e.reason {
+                        faqbot::decide::EscalationReason::Frustration => "frustration",
+                        _ => "a request for a human",
+                    };
+                    diagnostics.push(
+                        faqbot::Diagnostic::warning(
+                            faqbot::DiagnosticKind::EscalatingExample,
+                            format!(
+                                "example \"{}\" of intent `{}` is handed to a human, read as {what} ({})",
+                                e.example, e.intent, e.trigger
+                            ),
+                        )
+                        .at(e.pos)
+                        .with_hint("make the escalation phrase longer so it fits requests only, or reword the example"),
+                    );
+                }
             }
         }
     }
