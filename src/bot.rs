@@ -1559,18 +1559,14 @@ impl Bot {
         (choices, text)
     }
 
-    /// The general intents that step aside for a plausible candidate refining them, and
-    /// the confidence of the runner-up that competes with the best candidate: small talk
-    /// does not compete with a real topic (it was ranked after it for that reason), nor
-    /// a general intent with the plausible intent that refines it.
     /// The example that makes the human phrases of a message a mention rather than a
     /// request: the best topic is answered (the answer threshold and margin), is not
     /// handed to a human anyway, and an example of it has every human phrase the message
-    /// has and another of its words ([`PhraseMatcher::mentioned_as_in`]): the nearest
-    /// example, or another in the message's language when the intent's examples have
-    /// every content word of the message. Content
-    /// editors decide: an example that names a person ("when do your consultants work?")
-    /// makes such questions that topic's.
+    /// has and another of its words in the phrase's clause
+    /// ([`PhraseMatcher::mentioned_as_in`]): the nearest example, or another in the
+    /// message's language when the intent's examples have every content word of the
+    /// message. Content editors decide: an example that names a person ("when do your
+    /// consultants work?") makes such questions that topic's.
     fn mentioned_by_topic(
         &self,
         candidates: &[ScoredIntent],
@@ -1630,6 +1626,10 @@ impl Bot {
             .map(|(e, _)| (*e).to_owned())
     }
 
+    /// The general intents that step aside for a plausible candidate refining them, and
+    /// the confidence of the runner-up that competes with the best candidate: small talk
+    /// does not compete with a real topic (it was ranked after it for that reason), nor
+    /// a general intent with the plausible intent that refines it.
     fn runner_up<'c>(&'c self, candidates: &'c [ScoredIntent]) -> (Vec<&'c str>, f32) {
         let t = self.thresholds;
         let is_low = |c: &ScoredIntent| self.intent(&c.intent).is_some_and(|i| i.def.low_priority);
