@@ -20,6 +20,14 @@ fn ask(text: &str) -> Decision {
 
 fn assert_send_sync<T: Send + Sync>() {}
 
+/// `d`, the decision on `m`, hands the customer over as asking for a human.
+fn assert_human_requested(m: &str, d: Decision) {
+    match d {
+        Decision::Escalate(e) => assert_eq!(e.reason, EscalationReason::HumanRequested, "{m}"),
+        other => panic!("{m}: expected escalation, got {other:?}"),
+    }
+}
+
 #[test]
 fn bot_and_session_are_send_and_sync() {
     assert_send_sync::<Bot>();
@@ -140,10 +148,7 @@ fn explicit_request_for_a_human_escalates_in_four_languages() {
         "оператор",
         "savienojiet ar operatoru",
     ] {
-        match ask(m) {
-            Decision::Escalate(e) => assert_eq!(e.reason, EscalationReason::HumanRequested, "{m}"),
-            other => panic!("{m}: expected escalation, got {other:?}"),
-        }
+        assert_human_requested(m, ask(m));
     }
 }
 
@@ -920,9 +925,6 @@ fn a_human_phrase_an_answered_example_has_is_a_mention_not_a_request() {
         "I want a real person, are you a bot",
         "are you a bot? real person please",
     ] {
-        match ask(m) {
-            Decision::Escalate(e) => assert_eq!(e.reason, EscalationReason::HumanRequested, "{m}"),
-            other => panic!("{m}: expected escalation, got {other:?}"),
-        }
+        assert_human_requested(m, ask(m));
     }
 }
