@@ -1214,7 +1214,7 @@ impl Bot {
             match self.mentioned_by_topic(&candidates, turn, asked_words) {
                 Some(example) => {
                     mention = Some(format!(
-                        "; \"{p}\" is a word of its example \"{example}\", not a request for a human"
+                        "; \"{p}\" names a person as its example \"{example}\" does, not a request for a human"
                     ));
                     None
                 }
@@ -1561,11 +1561,11 @@ impl Bot {
 
     /// The example that makes the human phrases of a message a mention rather than a
     /// request: the best topic is answered (the answer threshold and margin), is not
-    /// handed to a human anyway, and an example of it has every human phrase the message
-    /// has and another of its words in the phrase's clause
+    /// handed to a human anyway, and an example of it names a person too (a human phrase,
+    /// not necessarily the message's) and has another of its words in the phrase's clause
     /// ([`PhraseMatcher::mentioned_as_in`]): the nearest example, or another in the
     /// message's language when the intent's examples have every content word of the
-    /// message. Content editors decide: an example that names a person ("when do your
+    /// message besides its human phrases. Content editors decide: an example that names a person ("when do your
     /// consultants work?") makes such questions that topic's.
     fn mentioned_by_topic(
         &self,
@@ -1613,6 +1613,7 @@ impl Bot {
             .collect();
         let known = |w: &MsgWord<'_>| {
             w.stop
+                || inner.human.is_phrase_word(asked_words, *w)
                 || examples
                     .iter()
                     .any(|(_, a)| a.iter().any(|t| t.stem == w.stem))

@@ -137,12 +137,23 @@ impl PhraseMatcher {
             .map(|p| p.text.as_str())
     }
 
-    /// The phrases of this matcher the message has are a mention, not a request: each is
-    /// also in `example` (the text of an example the message matched), and the message
-    /// shares a content word with the example besides the phrases' words, in the clause of
-    /// a phrase (`text` is the message; clauses end at `,.;:!?`). "am I talking to a bot
-    /// or a real person?" mentions one as "am I talking to a bot or a real person" does;
-    /// "real person please" and "are you a bot? real person please" ask for one.
+    /// Whether `w` is a word of a phrase of this matcher that the message `all` has.
+    pub(crate) fn is_phrase_word(&self, all: &[MsgWord<'_>], w: MsgWord<'_>) -> bool {
+        let content: Vec<MsgWord<'_>> = all.iter().copied().filter(|w| !w.stop).collect();
+        self.phrases.iter().any(|p| {
+            let msg = if p.with_stop_words { all } else { &content[..] };
+            p.words.iter().any(|x| same_word(w, x)) && p.position_in(msg).is_some()
+        })
+    }
+
+    /// The phrases of this matcher the message has are a mention, not a request:
+    /// `example` (the text of an example the message matched) has a phrase of this
+    /// matcher too, not necessarily the same one, and the message shares a content word
+    /// with the example besides the phrases' words, in the clause of a phrase (`text` is
+    /// the message; clauses end at `,.;:!?`). "am I talking to a bot or a real person?"
+    /// mentions one as "am I talking to a bot or a real person" does, and "do your
+    /// managers work on Sundays?" as "when do your consultants work?" does; "real person
+    /// please" and "are you a bot? real person please" ask for one.
     pub(crate) fn mentioned_as_in(
         &self,
         text: &str,
@@ -151,17 +162,23 @@ impl PhraseMatcher {
     ) -> bool {
         let content: Vec<MsgWord<'_>> = all.iter().copied().filter(|w| !w.stop).collect();
         let ex_content: Vec<MsgWord<'_>> = example.iter().copied().filter(|w| !w.stop).collect();
+        // The example names a person ("when do your consultants work?"): any phrase of
+        // the matcher stands for the others in it.
+        let names_person = self.phrases.iter().any(|p| {
+            p.position_in(if p.with_stop_words {
+                example
+            } else {
+                &ex_content
+            })
+            .is_some()
+        });
+        if !names_person {
+            return false;
+        }
         let mut found = Vec::new();
         for p in &self.phrases {
-            let (msg, ex) = if p.with_stop_words {
-                (all, example)
-            } else {
-                (&content[..], &ex_content[..])
-            };
+            let msg = if p.with_stop_words { all } else { &content[..] };
             if let Some(at) = p.position_in(msg) {
-                if p.position_in(ex).is_none() {
-                    return false;
-                }
                 found.push((p, msg[at].start));
             }
         }

@@ -898,6 +898,7 @@ fn mention_bot() -> Bot {
         vec![
             faqbot::Located::new("real person".to_string()),
             faqbot::Located::new("consultant".to_string()),
+            faqbot::Located::new("manager".to_string()),
         ],
     );
     Bot::from_content(c).expect("valid content")
@@ -911,6 +912,9 @@ fn a_human_phrase_an_answered_example_has_is_a_mention_not_a_request() {
     for (m, intent) in [
         ("am I talking to a bot or a real person?", "bot_identity"),
         ("when do your consultants work", "hours"),
+        // Another human phrase than the example's: the example names a person all the
+        // same.
+        ("when do your managers work", "hours"),
     ] {
         let d = ask(m);
         assert_eq!(d.intent(), Some(intent), "{m}: {d:?}");
@@ -924,6 +928,9 @@ fn a_human_phrase_an_answered_example_has_is_a_mention_not_a_request() {
         "a consultant: how long does delivery take",
         "I want a real person, are you a bot",
         "are you a bot? real person please",
+        // Delivery is answered, but none of its examples names a person.
+        "manager, how long does delivery take",
+        "can a manager tell me how long delivery takes",
     ] {
         assert_human_requested(m, ask(m));
     }
