@@ -1410,13 +1410,16 @@ impl Bot {
                         session, turn, now, &id, top_conf, candidates, captured, rule,
                     );
                 }
-                let rule = format!(
+                let mut rule = format!(
                     "clarify: best {} (answer needs {} and margin {}; runner-up {})",
                     Fixed2(top_conf),
                     Fixed2(t.answer),
                     Fixed2(t.margin),
                     Fixed2(second_conf)
                 );
+                if let Some(m) = &mention {
+                    rule.push_str(m);
+                }
                 session.pending = Some(PendingClarification {
                     options: options.clone(),
                     after_miss: false,
@@ -1560,13 +1563,14 @@ impl Bot {
     }
 
     /// The example that makes the human phrases of a message a mention rather than a
-    /// request: the best topic is answered (the answer threshold and margin), is not
-    /// handed to a human anyway, and an example of it names a person too (a human phrase,
-    /// not necessarily the message's) and has another of its words in the phrase's clause
+    /// request: the best topic is answered (the answer threshold, and the margin over the
+    /// runner-up that is not a human-only intent), is not handed to a human anyway, and an
+    /// example of it names a person too (a human phrase, not necessarily the message's)
+    /// and has another of its words in the phrase's clause
     /// ([`PhraseMatcher::mentioned_as_in`]): the nearest example, or another in the
     /// message's language when the intent's examples have every content word of the
-    /// message besides its human phrases. Content editors decide: an example that names a person ("when do your
-    /// consultants work?") makes such questions that topic's.
+    /// message besides its human phrases. Content editors decide: an example that names a
+    /// person ("when do your consultants work?") makes such questions that topic's.
     fn mentioned_by_topic(
         &self,
         candidates: &[ScoredIntent],
@@ -1576,10 +1580,20 @@ impl Bot {
         let inner = &*self.inner;
         let top = candidates.first()?;
         let intent = self.intent(&top.intent)?;
-        let (_, second) = self.runner_up(candidates);
-        if decide::verdict(&self.thresholds, top.confidence, second) != DecisionKind::Answer
-            || intent.def.human_only
-        {
+        if intent.def.human_only {
+            return None;
+        }
+        // A human-only runner-up ("talk to a person") is left out of the margin: whether
+        // the message asks for one is what is being decided. "Are your consultants
+        // available at weekends?" is opening hours' question though talk_to_human, with
+        // its keyword, is close behind; the thresholds then ask which of them it is.
+        let rivals: Vec<ScoredIntent> = candidates
+            .iter()
+            .filter(|c| !self.intent(&c.intent).is_some_and(|i| i.def.human_only))
+            .cloned()
+            .collect();
+        let (_, second) = self.runner_up(&rivals);
+        if decide::verdict(&self.thresholds, top.confidence, second) != DecisionKind::Answer {
             return None;
         }
         // The nearest example, or another of the intent's examples in the message's
