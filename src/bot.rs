@@ -1625,14 +1625,16 @@ impl Bot {
             .flatten()
             .map(|e| (e.value.as_str(), analyze(&e.value)))
             .collect();
-        let known = |w: &MsgWord<'_>| {
+        // The human phrases' own words need no example: any phrase stands for the others.
+        let phrase_words = inner.human.phrase_word_positions(asked_words);
+        let known = |(k, w): (usize, &MsgWord<'_>)| {
             w.stop
-                || inner.human.is_phrase_word(asked_words, *w)
+                || phrase_words.contains(&k)
                 || examples
                     .iter()
                     .any(|(_, a)| a.iter().any(|t| t.stem == w.stem))
         };
-        if !asked_words.iter().all(known) {
+        if !asked_words.iter().enumerate().all(known) {
             return None;
         }
         examples

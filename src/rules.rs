@@ -137,13 +137,25 @@ impl PhraseMatcher {
             .map(|p| p.text.as_str())
     }
 
-    /// Whether `w` is a word of a phrase of this matcher that the message `all` has.
-    pub(crate) fn is_phrase_word(&self, all: &[MsgWord<'_>], w: MsgWord<'_>) -> bool {
+    /// The positions in `all` (a message's words) of the words of this matcher's phrases
+    /// that the message has.
+    pub(crate) fn phrase_word_positions(&self, all: &[MsgWord<'_>]) -> Vec<usize> {
         let content: Vec<MsgWord<'_>> = all.iter().copied().filter(|w| !w.stop).collect();
-        self.phrases.iter().any(|p| {
-            let msg = if p.with_stop_words { all } else { &content[..] };
-            p.words.iter().any(|x| same_word(w, x)) && p.position_in(msg).is_some()
-        })
+        let found: Vec<&Phrase> = self
+            .phrases
+            .iter()
+            .filter(|p| {
+                p.position_in(if p.with_stop_words { all } else { &content })
+                    .is_some()
+            })
+            .collect();
+        (0..all.len())
+            .filter(|&k| {
+                found
+                    .iter()
+                    .any(|p| p.words.iter().any(|x| same_word(all[k], x)))
+            })
+            .collect()
     }
 
     /// The phrases of this matcher the message has are a mention, not a request:
